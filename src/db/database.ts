@@ -1,0 +1,26 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './tables.ts';
+
+// BIGINT (int8) columns hold Lightspeed versions above 2^31; node-postgres returns them as strings
+// by default. They stay below 2^53 in practice, and a number is what the code compares.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// NUMERIC stays a string: money is summed in SQL and formatted for display, never added in floats.
+
+export type Db = Kysely<Database>;
+
+export type DatabaseHandle = { db: Db; pool: pg.Pool; close(): Promise<void> };
+
+export function openDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

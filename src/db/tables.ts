@@ -1,0 +1,50 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the tables, as Kysely sees them. Keep in step with migrations/*.sql. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Set by the database default; never written by the app. */
+type CreatedAt = ColumnType<Date, never, never>;
+
+export type CompaniesTable = { id: Generated<string>; name: string; created_at: CreatedAt };
+
+export type UsersTable = {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  email: string;
+  password_hash: string;
+  role: 'admin' | 'member';
+  created_at: CreatedAt;
+};
+
+export type SessionsTable = {
+  token_hash: Buffer;
+  user_id: string;
+  company_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+};
+
+export type NotificationsTable = {
+  id: Generated<string>;
+  company_id: string;
+  kind: string;
+  dedupe_key: string | null;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  payload: Generated<unknown>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  resolved_at: Timestamp | null;
+};
+
+export type SignInFailuresTable = { email: string; failed_at: CreatedAt };
+
+export type Database = {
+  companies: CompaniesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  notifications: NotificationsTable;
+  sign_in_failures: SignInFailuresTable;
+};

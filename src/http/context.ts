@@ -1,0 +1,13 @@
+import type { Db } from '../db/database.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { PgBoss } from '../jobs/job-queue.ts';
+
+/** What route handlers need from the running process. */
+export type AppContext = {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Present when the process enqueues jobs (always in `start`; absent in some tests). */
+  boss?: PgBoss;
+};

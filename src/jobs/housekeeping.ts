@@ -1,0 +1,24 @@
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { deleteExpiredSessions } from '../accounts/sessions.ts';
+import { deleteOldSignInFailures } from '../accounts/sign-in-throttle.ts';
+
+export const HOUSEKEEPING_QUEUE = 'housekeeping';
+
+/** Removes what has expired: sessions past their end and sign-in failures outside the throttle window. */
+export async function runHousekeeping(db: Db): Promise<{ expiredSessions: number }> {
+  const expiredSessions = await deleteExpiredSessions(db);
+  await deleteOldSignInFailures(db);
+  return { expiredSessions };
+}
+
+export async function registerHousekeeping(boss: PgBoss, db: Db, logger: Logger): Promise<void> {
+  await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: 'singleton', retryLimit: 2 });
+  await boss.schedule(HOUSEKEEPING_QUEUE, '*/10 * * * *');
+  await boss.work(HOUSEKEEPING_QUEUE, async () => {
+    const outcome = await runHousekeeping(db);
+    logger.info(outcome, 'housekeeping done');
+    return outcome;
+  });
+}

@@ -1,0 +1,88 @@
+import { loadConfig, ConfigError } from './config.ts';
+import { createLogger } from './logger.ts';
+import { openRuntime } from './runtime.ts';
+import { startJobQueue } from './jobs/job-queue.ts';
+import { registerHousekeeping } from './jobs/housekeeping.ts';
+import { buildApp } from './http/app.ts';
+
+/**
+ * Patron's command line.
+ *   start    web server and worker in one process (the default)
+ *   web      web server only (enqueues jobs, runs none)
+ *   worker   job worker only; run several against one database to scale out
+ *   migrate  apply database migrations and exit
+ */
+const commands = ['start', 'web', 'worker', 'migrate'] as const;
+type Command = (typeof commands)[number];
+
+async function main(argv: string[]): Promise<void> {
+  const command = (argv[0] ?? 'start') as Command;
+  if (!commands.includes(command)) {
+    console.error(`Unknown command "${argv[0]}". Use one of: ${commands.join(', ')}.`);
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, logger);
+  const closers: Array<() => Promise<void>> = [];
+  const shutdown = onceShutdown(async () => {
+    for (const close of closers.reverse()) await close().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+    await runtime.close();
+  }, logger);
+
+  if (command === 'migrate') {
+    await shutdown('done');
+    return;
+  }
+
+  const runsWorker = command === 'start' || command === 'worker';
+  const boss = await startJobQueue(runtime.databaseUrl, logger, { schedule: runsWorker });
+  closers.push(() => boss.stop({ graceful: true, wait: true, timeout: 20_000 }));
+  if (runsWorker) {
+    await registerHousekeeping(boss, runtime.database.db, logger);
+    logger.info('worker started');
+  }
+  if (command === 'start' || command === 'web') {
+    const app = await buildApp({ db: runtime.database.db, config, logger, boss });
+    await app.listen({ port: config.port, host: config.host });
+    closers.push(() => app.close());
+    console.log(`Patron is running at http://${config.host}:${config.port}`);
+  }
+}
+
+/**
+ * Ctrl-C / SIGTERM stop everything in order, exactly once. A terminal's Ctrl-C reaches both npm and
+ * Patron, and npm relays it, so a repeat within a few seconds is the same request; a later one
+ * forces the exit.
+ */
+function onceShutdown(run: () => Promise<void>, logger: ReturnType<typeof createLogger>) {
+  let stoppingSince: number | undefined;
+  const shutdown = async (reason: string) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 3000) return;
+      logger.warn('forced exit');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    logger.info({ reason }, 'shutting down');
+    await run();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  return shutdown;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
