@@ -1,7 +1,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo, tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,7 +31,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger?: Logger): P
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) initialise(binaries.initdb, databaseDir, runAs);
 
   const port = await findFreePort();
-  const logFile = openSync(join(dataDir, 'postgres.log'), 'a');
+  const logFile = openSync(join(dataDir, 'postgres.log'), 'a', 0o600);
   const child = spawn(
     binaries.postgres,
     ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
@@ -55,6 +55,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger?: Logger): P
     stop() {
       // "Fast" shutdown: active sessions are rolled back, the data stays consistent.
       stopping ??= (async () => {
+        // Unreferenced so it never holds Patron open; referenced again so Node waits for the exit.
+        child.ref();
         if (child.exitCode === null) child.kill('SIGINT');
         await exited;
         logger?.info('embedded PostgreSQL stopped');
@@ -93,7 +95,9 @@ function postgresRunAs(): RunAs {
 }
 
 function initialise(initdb: string, databaseDir: string, runAs: RunAs): void {
-  mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+  // The parent must stay traversable for the postgres user; only the cluster dir itself is private.
+  mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
+  mkdirSync(databaseDir, { mode: 0o700 });
   if (runAs.uid !== undefined) chownSync(databaseDir, runAs.uid, runAs.gid ?? runAs.uid);
   const passwordFile = join(tmpdir(), `patron-pg-${randomBytes(6).toString('hex')}`);
   writeFileSync(passwordFile, PASSWORD + '\n', { mode: 0o644 });

@@ -14,6 +14,7 @@ export const personNameField = z
   .trim()
   .min(1, 'Enter a name.')
   .max(200, 'Names can be at most 200 characters.')
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Names cannot contain control characters.');
 
 export const newPasswordField = z
