@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, statSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { userInfo, tmpdir } from 'node:os';
@@ -95,10 +95,15 @@ function postgresRunAs(): RunAs {
 }
 
 function initialise(initdb: string, databaseDir: string, runAs: RunAs): void {
-  // The parent must stay traversable for the postgres user; only the cluster dir itself is private.
   mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
   mkdirSync(databaseDir, { mode: 0o700 });
-  if (runAs.uid !== undefined) chownSync(databaseDir, runAs.uid, runAs.gid ?? runAs.uid);
+  if (runAs.uid !== undefined) {
+    // Running as root, the server runs as `postgres`, which must be able to pass through the data
+    // dir (a mkdtemp dir is 0700); the cluster dir itself stays private to it.
+    const parent = dirname(databaseDir);
+    chmodSync(parent, statSync(parent).mode | 0o711);
+    chownSync(databaseDir, runAs.uid, runAs.gid ?? runAs.uid);
+  }
   const passwordFile = join(tmpdir(), `patron-pg-${randomBytes(6).toString('hex')}`);
   writeFileSync(passwordFile, PASSWORD + '\n', { mode: 0o644 });
   try {
@@ -109,7 +114,7 @@ function initialise(initdb: string, databaseDir: string, runAs: RunAs): void {
     );
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`initdb failed: ${stderr.trim() || (error as Error).message}`, { cause: error });
+    throw new Error(`initdb failed: ${stderr.trim() || (error as Error).message}`);
   } finally {
     rmSync(passwordFile, { force: true });
   }
