@@ -25,6 +25,7 @@ export class HttpSession {
       this.cookie = value ? `${name}=${value}` : '';
     }
     const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields ad hoc
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
