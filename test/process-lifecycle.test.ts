@@ -15,7 +15,7 @@ type Running = { child: ChildProcess; url: string; startMs: number; output: () =
 async function startPatron(dataDir: string): Promise<Running> {
   const port = await findFreePort();
   const started = Date.now();
-  const env = { ...process.env, PATRON_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATRON_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,0 +1,198 @@
+import type { z } from 'zod';
+import { LightspeedError } from './errors.ts';
+import { RequestBudget } from './request-budget.ts';
+import { retryAfterMs } from './retry-after.ts';
+import { PageEnvelopeSchema, RetailerSchema, type Retailer } from './schemas.ts';
+import { resources, type ResourceName } from './resources.ts';
+
+export type LightspeedClientOptions = {
+  /** e.g. `https://{domain_prefix}.retail.lightspeed.app`, or the emulator's `http://127.0.0.1:4010/{domain_prefix}`. */
+  baseUrlTemplate: string;
+  domainPrefix: string;
+  token: string;
+  timeoutMs?: number;
+  /** Shared by every request of one credential so pacing sees all of them. */
+  budget?: RequestBudget;
+  /** Counts each HTTP request made (for sync statistics). */
+  onRequest?: () => void;
+};
+
+export type Page = {
+  /** Raw records: each is validated by the caller, so one bad record cannot sink the page. */
+  records: unknown[];
+  /** The cursor to resume after this page (`version.max`, or the largest record version). */
+  cursor: number;
+};
+
+/**
+ * A typed reader of Lightspeed Retail X-Series API 2.0 for one store. It classifies every failure
+ * (see LightspeedError), paces itself with the store's rate-limit headers, and never puts the token
+ * in a message. It does not retry: the caller decides (the sync reschedules, a form asks again).
+ */
+export class LightspeedClient {
+  readonly baseUrl: string;
+  readonly budget: RequestBudget;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly onRequest: (() => void) | undefined;
+
+  constructor(options: LightspeedClientOptions) {
+    this.baseUrl = `${options.baseUrlTemplate.replace('{domain_prefix}', options.domainPrefix)}/api/2.0`;
+    this.token = options.token.trim();
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.budget = options.budget ?? new RequestBudget();
+    this.onRequest = options.onRequest;
+  }
+
+  /** GET a path under /api/2.0 and return the parsed JSON body. */
+  async get(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<unknown> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const described = `GET ${url.pathname}${url.search}`;
+    await this.budget.waitTurn();
+    this.onRequest?.();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new LightspeedError(
+        'transient',
+        timedOut ? `Lightspeed did not answer within ${this.timeoutMs / 1000} s (${described}).` : `Could not reach Lightspeed (${described}): ${networkCause(error)}.`,
+        { request: described },
+      );
+    }
+    this.budget.observe(response.headers);
+    const bodyText = await response.text().catch(() => undefined);
+    const body = parseJson(bodyText);
+    const status = response.status;
+    if (status >= 200 && status < 300) {
+      if (body === undefined) {
+        // A cut-off or garbled body is a transport hiccup far more often than a contract change.
+        throw new LightspeedError('transient', `Lightspeed sent an incomplete or malformed JSON answer (${described}).`, { status, request: described });
+      }
+      return body;
+    }
+    throw classifyFailure(status, response.headers, body, described);
+  }
+
+  /** The store behind the token: the credential check and the retailer's name, country and currency. */
+  async getRetailer(): Promise<Retailer> {
+    const body = await this.get('/retailer');
+    const data = (body as { data?: unknown }).data;
+    // Some examples wrap single objects in an array.
+    const parsed = RetailerSchema.safeParse(Array.isArray(data) ? data[0] : data);
+    if (!parsed.success) {
+      throw new LightspeedError('bad_payload', `The store's details came back in an unexpected shape (${issuePath(parsed.error)}).`, { path: issuePath(parsed.error) });
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Walks a version-cursored collection from `after` (exclusive) to the end, one page at a time,
+   * at the largest page size the endpoint allows, including soft-deleted rows where the endpoint
+   * can hide them.
+   */
+  async *pages(resourceName: ResourceName, options: { after?: number; pageSize?: number } = {}): AsyncGenerator<Page> {
+    const resource = resources[resourceName];
+    let cursor = options.after ?? 0;
+    for (;;) {
+      const body = await this.get(resource.path, {
+        after: cursor,
+        page_size: options.pageSize ?? resource.maxPageSize,
+        deleted: resource.deleted ? true : undefined,
+      });
+      const envelope = PageEnvelopeSchema.safeParse(body);
+      if (!envelope.success) {
+        throw new LightspeedError('bad_payload', `The ${resourceName} page is not a {data, version} list (${issuePath(envelope.error)}).`, { path: issuePath(envelope.error) });
+      }
+      const records = envelope.data.data;
+      if (records.length === 0) return;
+      const next = envelope.data.version?.max ?? largestVersion(records);
+      if (next === undefined || next <= cursor) {
+        // Without this guard a store that repeats a page would keep a sync busy forever.
+        throw new LightspeedError('bad_payload', `The ${resourceName} cursor did not advance past ${cursor}.`, { path: 'version.max' });
+      }
+      yield { records, cursor: next };
+      cursor = next;
+    }
+  }
+
+  /** Validates one raw record of a resource; failures name the field, for quarantine. */
+  static parseRecord<Name extends ResourceName>(
+    resourceName: Name,
+    raw: unknown,
+  ): { ok: true; record: z.infer<(typeof resources)[Name]['schema']> } | { ok: false; error: string } {
+    const parsed = resources[resourceName].schema.safeParse(raw);
+    if (parsed.success) return { ok: true, record: parsed.data as z.infer<(typeof resources)[Name]['schema']> };
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `${issue?.path.join('.') || '(record)'}: ${issue?.message ?? 'invalid'}` };
+  }
+}
+
+function classifyFailure(status: number, headers: Headers, body: unknown, described: string): LightspeedError {
+  const serverMessage = messageOf(body);
+  const details = { status, request: described };
+  if (status === 401) {
+    return new LightspeedError('auth', 'Lightspeed rejected the token: check that it was copied whole and has not expired or been revoked.', details);
+  }
+  if (status === 403) return new LightspeedError('forbidden', `Lightspeed refused access (${described})${serverMessage ? `: ${serverMessage}` : ''}.`, details);
+  if (status === 429) {
+    const wait = retryAfterMs(headers, body);
+    return new LightspeedError('rate_limited', `Lightspeed's rate limit was reached; retry in ${Math.ceil(wait / 1000)} s.`, { ...details, retryAfterMs: wait });
+  }
+  if (status >= 500) return new LightspeedError('transient', `Lightspeed had a server error ${status} (${described}); it usually passes.`, details);
+  // A wrong prefix never reaches a store: the answer is a redirect or an HTML page, not the API's JSON.
+  if ((status >= 300 && status < 400) || (status === 404 && body === undefined)) {
+    return new LightspeedError('store_not_found', 'No Lightspeed store answers at this domain prefix: check the store name in your Lightspeed address.', details);
+  }
+  if (status === 404) return new LightspeedError('not_found', `Lightspeed has no such record (${described}).`, details);
+  return new LightspeedError('bad_payload', `Lightspeed answered ${status} to ${described}${serverMessage ? `: ${serverMessage}` : ''}.`, details);
+}
+
+/** The error text of an error body, in any of the shapes seen in the wild. */
+function messageOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  if (typeof record.error === 'string') {
+    return typeof record.error_description === 'string' ? `${record.error}: ${record.error_description}` : record.error;
+  }
+  if (typeof record.message === 'string') return record.message;
+  if (Array.isArray(record.errors)) {
+    const first = record.errors[0] as { message?: unknown } | undefined;
+    if (typeof first?.message === 'string') return first.message;
+  }
+  return undefined;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function largestVersion(records: unknown[]): number | undefined {
+  let max: number | undefined;
+  for (const record of records) {
+    const value = Number((record as { version?: unknown }).version);
+    if (Number.isFinite(value) && (max === undefined || value > max)) max = value;
+  }
+  return max;
+}
+
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+function issuePath(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+}
