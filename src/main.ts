@@ -4,6 +4,7 @@ import { openRuntime } from './runtime.ts';
 import { startJobQueue } from './jobs/job-queue.ts';
 import { registerHousekeeping } from './jobs/housekeeping.ts';
 import { buildApp } from './http/app.ts';
+import { createConnectors } from './integrations/connectors.ts';
 
 /**
  * Patron's command line.
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
     logger.info('worker started');
   }
   if (command === 'start' || command === 'web') {
-    const app = await buildApp({ db: runtime.database.db, config, logger, boss });
+    const app = await buildApp({ db: runtime.database.db, config, logger, boss, connectors: createConnectors(config) });
     await app.listen({ port: config.port, host: config.host });
     closers.push(() => app.close());
     console.log(`Patron is running at http://${config.host}:${config.port}`);

@@ -41,10 +41,50 @@ export type NotificationsTable = {
 
 export type SignInFailuresTable = { email: string; failed_at: CreatedAt };
 
+export type ConnectionsTable = {
+  id: Generated<string>;
+  company_id: string;
+  provider: string;
+  age_gate_confirmed: Generated<boolean>;
+  age_gate_confirmed_at: Timestamp | null;
+  age_gate_confirmed_by: string | null;
+  settings: ColumnType<unknown, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
+export type CredentialStatus = 'active' | 'invalid' | 'paused';
+
+export type CredentialsTable = {
+  id: Generated<string>;
+  connection_id: string;
+  company_id: string;
+  domain_prefix: string;
+  token_ciphertext: Buffer;
+  token_iv: Buffer;
+  token_tag: Buffer;
+  token_last4: string;
+  retailer_id: string;
+  retailer_name: string;
+  country: string | null;
+  currency: string | null;
+  outlet_count: Generated<number>;
+  register_count: Generated<number>;
+  rate_limit: number | null;
+  status: ColumnType<CredentialStatus, CredentialStatus | undefined, CredentialStatus>;
+  status_reason: string | null;
+  last_checked_at: Timestamp | null;
+  webhook_secret: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
 export type Database = {
   companies: CompaniesTable;
   users: UsersTable;
   sessions: SessionsTable;
   notifications: NotificationsTable;
   sign_in_failures: SignInFailuresTable;
+  connections: ConnectionsTable;
+  credentials: CredentialsTable;
 };

@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './routes/auth/auth-routes.ts';
 import { registerUserRoutes } from './routes/users/user-routes.ts';
 import { registerNotificationRoutes } from './routes/notifications/notification-routes.ts';
 import { registerHealthRoutes } from './routes/health/health-routes.ts';
+import { registerIntegrationRoutes } from './routes/integrations/integration-routes.ts';
 
 /** Where `npm run build:web` puts the SPA. */
 export const webDistDir = join(import.meta.dirname, '..', '..', 'dist', 'web');
@@ -56,6 +57,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
   registerAuthRoutes(app, context);
   registerUserRoutes(app, context);
   registerNotificationRoutes(app, context);
+  registerIntegrationRoutes(app, context);
 
   await serveWebApp(app);
   return Object.assign(app, { routeList });

@@ -98,6 +98,8 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   mkdirSync(artifactsDir, { recursive: true });
   const safeName = name.replace(/[^a-z0-9._-]+/gi, '-');
   const path = join(artifactsDir, `${safeName}.png`);
+  // A full-page capture of a scrolled page would show sticky headers mid-page.
+  if (options.fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
   return path;
 }

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildApp, type RouteInfo } from '../../src/http/app.ts';
 import { startJobQueue, type PgBoss } from '../../src/jobs/job-queue.ts';
+import { createConnectors } from '../../src/integrations/connectors.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 /**
@@ -39,7 +40,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   });
   const logger = createLogger(config.logLevel, sink);
   const boss = options.jobs ? await startJobQueue(database.url, logger, { schedule: false }) : undefined;
-  const app = await buildApp({ db: database.db, config, logger, boss });
+  const app = await buildApp({ db: database.db, config, logger, boss, connectors: createConnectors(config) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
