@@ -96,6 +96,7 @@ export function CompanyAccountPage() {
 
       {user.role === 'admin' ? (
         <AddUserForm
+          onSubmitting={() => setJustAdded(undefined)}
           onAdded={async (added) => {
             setJustAdded(`${added.name} can now sign in with ${added.email}.`);
             await loadUsers();
@@ -144,7 +145,7 @@ const FIELDS = ['name', 'email', 'password', 'role'] as const;
 type Field = (typeof FIELDS)[number];
 const EMPTY = { name: '', email: '', password: '' };
 
-function AddUserForm({ onAdded }: { onAdded: (user: User) => Promise<void> }) {
+function AddUserForm({ onAdded, onSubmitting }: { onAdded: (user: User) => Promise<void>; onSubmitting: () => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(EMPTY);
   const [role, setRole] = useState<Role>('member');
@@ -160,6 +161,7 @@ function AddUserForm({ onAdded }: { onAdded: (user: User) => Promise<void> }) {
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setFormError(undefined);
+    onSubmitting();
     const found = collectErrors<Field>({
       name: checkRequired(values.name, 'Enter a name.', 200, 'Names can be at most 200 characters.'),
       email: checkEmail(values.email),
@@ -179,6 +181,8 @@ function AddUserForm({ onAdded }: { onAdded: (user: User) => Promise<void> }) {
       await onAdded(user);
     } catch (error) {
       const routed = routeApiError(error, FIELDS);
+      // The server's wording speaks to someone signing up; here an admin is adding someone else.
+      if (error instanceof ApiError && error.code === 'email_taken') routed.fieldErrors.email = 'Someone already has a Patron account with this email.';
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
       focusFirstInvalid(formRef.current);
