@@ -146,7 +146,9 @@ function makeUser(rng: Rng, index: number, createdMs: number, outlets: Row[], em
     rules: {},
     is_primary_user: index === 0,
     image_source: 'https://secure.retail.lightspeed.app/images/placeholder/user/no-image.png',
-    images: {},
+    images: Object.fromEntries(
+      ['ss', 'standard', 'st', 'original', 'thumb', 'sl', 'sm'].map((k) => [k, `https://secure.retail.lightspeed.app/images/placeholder/user/no-image-${k}.png`]),
+    ),
     target_daily: 1000,
     target_weekly: 5000,
     target_monthly: 20000,
