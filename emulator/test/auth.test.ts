@@ -20,7 +20,8 @@ describe('authentication and tenants', () => {
   });
 
   it('missing, malformed or unknown bearer token → 401 JSON {error}', async () => {
-    for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer lsxs_pt_nope' }]) {
+    const variants: Array<Record<string, string>> = [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer lsxs_pt_nope' }];
+    for (const headers of variants) {
       const r = await call(emu, store, '/api/2.0/retailer', { token: null, headers });
       assert.equal(r.status, 401);
       assert.equal(typeof r.json.error, 'string');

@@ -57,7 +57,7 @@ export async function call(
 
 /** Walk a collection with the version cursor the way a sync client does; returns rows and page count. */
 export async function scan(emu: Emulator, store: Store, resource: string, params: Record<string, string> = {}, onPage?: (n: number) => void) {
-  const rows: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const rows: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   let after = 0;
   let pages = 0;
   for (;;) {
