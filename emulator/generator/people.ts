@@ -21,12 +21,17 @@ export interface Person {
 }
 
 /** Strip accents and punctuation so names can be used in an email local part. */
+const emailSafeCache = new Map<string, string>();
 function emailSafe(s: string): string {
-  return s
+  const hit = emailSafeCache.get(s);
+  if (hit !== undefined) return hit;
+  const v = s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z]/g, '')
     .toLowerCase();
+  emailSafeCache.set(s, v);
+  return v;
 }
 
 export function person(peopleSeed: number, index: number): Person {

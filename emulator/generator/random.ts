@@ -6,14 +6,17 @@
 
 /** 32-bit avalanche hash of up to four integers (murmur3-style finaliser per input). */
 export function hash32(a: number, b = 0, c = 0, d = 0): number {
+  // Unrolled (this runs several times per generated record): finalise, mix in the next input, repeat.
   let h = 0x9e3779b9 ^ a;
-  for (const x of [b, c, d]) {
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    // Mix the next input in after the finaliser so that (a,b) and (b,a) differ.
-    h = (h + Math.imul(x | 0, 0x27d4eb2d)) | 0;
-  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = ((h ^ (h >>> 16)) + Math.imul(b | 0, 0x27d4eb2d)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = ((h ^ (h >>> 16)) + Math.imul(c | 0, 0x27d4eb2d)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = ((h ^ (h >>> 16)) + Math.imul(d | 0, 0x27d4eb2d)) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
