@@ -5,6 +5,9 @@ import { startJobQueue } from './jobs/job-queue.ts';
 import { registerHousekeeping } from './jobs/housekeeping.ts';
 import { buildApp } from './http/app.ts';
 import { createConnectors } from './integrations/connectors.ts';
+import { startSyncWorker } from './sync/sync-worker.ts';
+import { registerSyncScheduler } from './sync/sync-scheduler.ts';
+import { runSyncCommand } from './sync/sync-command.ts';
 
 /**
  * Patron's command line.
@@ -12,8 +15,9 @@ import { createConnectors } from './integrations/connectors.ts';
  *   web      web server only (enqueues jobs, runs none)
  *   worker   job worker only; run several against one database to scale out
  *   migrate  apply database migrations and exit
+ *   sync <credential-id | domain-prefix>   run one sync in the foreground, with progress
  */
-const commands = ['start', 'web', 'worker', 'migrate'] as const;
+const commands = ['start', 'web', 'worker', 'migrate', 'sync'] as const;
 type Command = (typeof commands)[number];
 
 async function main(argv: string[]): Promise<void> {
@@ -40,9 +44,15 @@ async function main(argv: string[]): Promise<void> {
     await runtime.close();
   }, logger);
 
+  const connectors = createConnectors(config);
   if (command === 'migrate') {
     await shutdown('done');
     return;
+  }
+  if (command === 'sync') {
+    const code = await runSyncCommand({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }, argv[1]);
+    await runtime.close();
+    process.exit(code);
   }
 
   const runsWorker = command === 'start' || command === 'worker';
@@ -50,10 +60,12 @@ async function main(argv: string[]): Promise<void> {
   closers.push(() => boss.stop({ graceful: true, wait: true, timeout: 20_000 }));
   if (runsWorker) {
     await registerHousekeeping(boss, runtime.database.db, logger);
-    logger.info('worker started');
+    await startSyncWorker(boss, { db: runtime.database.db, secretKey: config.secretKey, connectors, logger }, { concurrency: config.workerConcurrency });
+    await registerSyncScheduler(boss, runtime.database.db);
+    logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }
   if (command === 'start' || command === 'web') {
-    const app = await buildApp({ db: runtime.database.db, config, logger, boss, connectors: createConnectors(config) });
+    const app = await buildApp({ db: runtime.database.db, config, logger, boss, connectors });
     await app.listen({ port: config.port, host: config.host });
     closers.push(() => app.close());
     console.log(`Patron is running at http://${config.host}:${config.port}`);

@@ -49,6 +49,7 @@ export type ConnectionsTable = {
   age_gate_confirmed_at: Timestamp | null;
   age_gate_confirmed_by: string | null;
   settings: ColumnType<unknown, string | undefined, string>;
+  sync_enabled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
@@ -79,6 +80,124 @@ export type CredentialsTable = {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+type Version = ColumnType<number, number, number>;
+
+export type SourceLocationsTable = {
+  id: Generated<string>;
+  company_id: string;
+  credential_id: string;
+  external_id: string;
+  name: string;
+  time_zone: string | null;
+  address: unknown;
+  deleted_at: Timestamp | null;
+  version: Version;
+  synced_at: Generated<Timestamp>;
+};
+
+export type SourceCustomersTable = {
+  id: Generated<string>;
+  company_id: string;
+  credential_id: string;
+  external_id: string;
+  customer_code: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  mobile: string | null;
+  birth_date: ColumnType<string | null, string | null, string | null>;
+  gender: string | null;
+  company_name: string | null;
+  email_opt_out: boolean;
+  sms_opt_in: boolean | null;
+  loyalty_opt_in: boolean;
+  customer_group_external_id: string | null;
+  address: unknown;
+  custom_fields: unknown;
+  source_created_at: Timestamp | null;
+  source_updated_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  version: Version;
+  synced_at: Generated<Timestamp>;
+};
+
+export type SalesTable = {
+  id: Generated<string>;
+  company_id: string;
+  credential_id: string;
+  external_id: string;
+  customer_external_id: string | null;
+  location_external_id: string | null;
+  register_external_id: string | null;
+  staff_external_id: string | null;
+  invoice_number: string | null;
+  state: 'closed' | 'pending' | 'voided' | 'parked';
+  pos_status: string | null;
+  attributes: string[];
+  return_for_external_id: string | null;
+  /** numeric, returned as a decimal string */
+  total_excl_tax: string;
+  total_tax: string;
+  total_incl_tax: string;
+  sale_date: Timestamp | null;
+  deleted_at: Timestamp | null;
+  version: Version;
+  synced_at: Generated<Timestamp>;
+};
+
+export type SaleLinesTable = {
+  sale_id: string;
+  position: number;
+  external_id: string | null;
+  product_external_id: string | null;
+  quantity: string;
+  unit_price_excl_tax: string;
+  unit_discount: string;
+  unit_tax: string;
+  total_excl_tax: string;
+  total_tax: string;
+  is_return: boolean;
+  status: string | null;
+};
+
+export type SyncCursorsTable = {
+  credential_id: string;
+  resource: string;
+  after_version: Version;
+  records: Generated<number>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type SyncOutcome = 'running' | 'succeeded' | 'failed' | 'rate_limited' | 'auth_failed' | 'interrupted';
+
+export type SyncRunsTable = {
+  id: Generated<string>;
+  company_id: string;
+  credential_id: string;
+  reason: string;
+  started_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  outcome: ColumnType<SyncOutcome, SyncOutcome | undefined, SyncOutcome>;
+  current_resource: string | null;
+  pages: Generated<number>;
+  records: Generated<number>;
+  requests: Generated<number>;
+  quarantined: Generated<number>;
+  retry_at: Timestamp | null;
+  error: string | null;
+};
+
+export type SyncQuarantineTable = {
+  credential_id: string;
+  resource: string;
+  external_id: string;
+  error: string;
+  payload: unknown;
+  first_seen_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+};
+
 export type Database = {
   companies: CompaniesTable;
   users: UsersTable;
@@ -87,4 +206,11 @@ export type Database = {
   sign_in_failures: SignInFailuresTable;
   connections: ConnectionsTable;
   credentials: CredentialsTable;
+  source_locations: SourceLocationsTable;
+  source_customers: SourceCustomersTable;
+  sales: SalesTable;
+  sale_lines: SaleLinesTable;
+  sync_cursors: SyncCursorsTable;
+  sync_runs: SyncRunsTable;
+  sync_quarantine: SyncQuarantineTable;
 };

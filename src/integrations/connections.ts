@@ -203,13 +203,14 @@ export async function updateConnection(
   input: { ageGateConfirmed: boolean; settings: IntegrationSettings },
 ): Promise<{ credentialIds: string[] }> {
   const connectionId = await ensureConnection(db, companyId, provider);
-  const current = await db.selectFrom('connections').select(['age_gate_confirmed']).where('id', '=', connectionId).executeTakeFirstOrThrow();
+  const current = await db.selectFrom('connections').select(['age_gate_confirmed', 'sync_enabled_at']).where('id', '=', connectionId).executeTakeFirstOrThrow();
   const confirmationChanged = current.age_gate_confirmed !== input.ageGateConfirmed;
   await db
     .updateTable('connections')
     .set({
       settings: JSON.stringify(input.settings),
       age_gate_confirmed: input.ageGateConfirmed,
+      sync_enabled_at: current.sync_enabled_at ?? new Date(),
       ...(confirmationChanged
         ? { age_gate_confirmed_at: input.ageGateConfirmed ? new Date() : null, age_gate_confirmed_by: input.ageGateConfirmed ? userId : null }
         : {}),

@@ -49,7 +49,6 @@ test('reads the retailer and pages every collection to the end with exclusive cu
   assert.equal(retailer.domain_prefix, prefix);
   assert.ok(client.budget.limit && client.budget.limit >= 350, 'the rate limit is read from the headers');
 
-  emulator.requestLog.clear?.();
   const before = emulator.countRequests({ store: prefix, path: '/api/2.0/customers' });
   const { ids, pages } = await collect(client, 'customers', 100);
   const expected = emulator.store(prefix).snapshot('customers', { includeDeleted: true }).map((row) => row.id as string);

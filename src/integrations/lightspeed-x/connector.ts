@@ -1,7 +1,9 @@
-import type { CheckResult, CredentialInput, PosConnector } from '../connector.ts';
+import type { CheckResult, CredentialInput, PageItem, PosConnector, SourceReader } from '../connector.ts';
 import { LightspeedClient } from './client.ts';
 import { parseDomainPrefix } from './domain-prefix.ts';
 import { LightspeedError } from './errors.ts';
+import { normalizeRecord } from './normalize.ts';
+import { resourceNames, type ResourceName } from './resources.ts';
 import { OutletSchema, RegisterSchema } from './schemas.ts';
 
 /**
@@ -73,6 +75,34 @@ function explain(error: LightspeedError): { field: 'token' | 'storeAddress' | nu
   }
 }
 
+/**
+ * Reads a store's collections for the sync: each record is validated and normalized, or comes back
+ * as a quarantine item naming what was wrong with it.
+ */
+function createReader(baseUrlTemplate: string, input: { storeAddress: string; token: string; onRequest?: () => void }): SourceReader {
+  const client = new LightspeedClient({ baseUrlTemplate, domainPrefix: input.storeAddress, token: input.token, onRequest: input.onRequest });
+  return {
+    resources: resourceNames,
+    async *pages(resource, after) {
+      const name = resource as ResourceName;
+      for await (const page of client.pages(name, { after })) {
+        yield { cursor: page.cursor, items: page.records.map((raw) => readItem(name, raw)) };
+      }
+    },
+  };
+}
+
+function readItem(resource: ResourceName, raw: unknown): PageItem {
+  const externalId = String((raw as { id?: unknown } | null)?.id ?? '(no id)');
+  const parsed = LightspeedClient.parseRecord(resource, raw);
+  if (!parsed.ok) return { ok: false, externalId, error: parsed.error, payload: raw };
+  try {
+    return { ok: true, record: normalizeRecord(resource, parsed.record) };
+  } catch (error) {
+    return { ok: false, externalId, error: (error as Error).message, payload: raw };
+  }
+}
+
 /** @param baseUrlTemplate where stores live: production's, or the emulator's in tests and the demo. */
 export function createLightspeedXConnector(baseUrlTemplate: string): PosConnector {
   return {
@@ -82,5 +112,6 @@ export function createLightspeedXConnector(baseUrlTemplate: string): PosConnecto
       return result.ok ? { ok: true, value: result.domainPrefix } : result;
     },
     checkCredential: (input) => checkCredential(baseUrlTemplate, input),
+    createReader: (input) => createReader(baseUrlTemplate, input),
   };
 }

@@ -1,28 +1,6 @@
-/**
- * Everything that can go wrong talking to Lightspeed, sorted into the few kinds a caller acts on
- * differently. Messages never contain the token.
- */
-export type LightspeedErrorKind =
-  | 'auth' // 401: token wrong, revoked or expired — ask the retailer for a new one
-  | 'forbidden' // 403: the token lacks a right
-  | 'store_not_found' // no store answers at this domain prefix
-  | 'not_found' // the store answers, but the requested record does not exist
-  | 'rate_limited' // 429: wait `retryAfterMs`, then carry on
-  | 'transient' // 5xx, network, timeout: retry with back-off
-  | 'bad_payload'; // the answer does not have the shape we rely on
+import { ConnectorError } from '../connector-error.ts';
 
-export class LightspeedError extends Error {
+/** A failure of a Lightspeed API call, classified for the caller (see ConnectorError). */
+export class LightspeedError extends ConnectorError {
   override name = 'LightspeedError';
-
-  constructor(
-    readonly kind: LightspeedErrorKind,
-    message: string,
-    readonly details: { status?: number; retryAfterMs?: number; path?: string; request?: string } = {},
-  ) {
-    super(message);
-  }
-
-  get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'transient';
-  }
 }

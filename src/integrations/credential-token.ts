@@ -1,0 +1,43 @@
+import type { Db } from '../db/database.ts';
+import { open } from '../secrets/token-cipher.ts';
+
+/** A credential as the sync needs it, with its token decrypted. Never log the result. */
+export type CredentialForSync = {
+  id: string;
+  companyId: string;
+  provider: string;
+  storeAddress: string;
+  storeName: string;
+  status: 'active' | 'invalid' | 'paused';
+  token: string;
+  settings: unknown;
+  syncEnabled: boolean;
+};
+
+export async function loadCredentialForSync(db: Db, secretKey: Buffer, credentialId: string): Promise<CredentialForSync | undefined> {
+  const row = await db
+    .selectFrom('credentials')
+    .innerJoin('connections', 'connections.id', 'credentials.connection_id')
+    .select([
+      'credentials.id',
+      'credentials.company_id as companyId',
+      'connections.provider',
+      'credentials.domain_prefix as storeAddress',
+      'credentials.retailer_name as storeName',
+      'credentials.status',
+      'credentials.token_ciphertext',
+      'credentials.token_iv',
+      'credentials.token_tag',
+      'connections.settings',
+      'connections.sync_enabled_at',
+    ])
+    .where('credentials.id', '=', credentialId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { token_ciphertext, token_iv, token_tag, sync_enabled_at, ...rest } = row;
+  return {
+    ...rest,
+    token: open({ ciphertext: token_ciphertext, iv: token_iv, tag: token_tag }, secretKey),
+    syncEnabled: sync_enabled_at !== null,
+  };
+}

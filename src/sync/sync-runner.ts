@@ -1,0 +1,225 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/tables.ts';
+import type { Logger } from '../logger.ts';
+import type { Connectors } from '../integrations/connectors.ts';
+import { ConnectorError } from '../integrations/connector-error.ts';
+import type { PageItem } from '../integrations/connector.ts';
+import { loadCredentialForSync, type CredentialForSync } from '../integrations/credential-token.ts';
+import { readIntegrationSettings } from '../integrations/integration-settings.ts';
+import { raiseNotification, resolveNotification } from '../notifications/notifications.ts';
+import { writeRecords, type CredentialScope } from './record-writer.ts';
+import type { SourceRecord } from './source-records.ts';
+
+export type SyncDeps = {
+  db: Db;
+  secretKey: Buffer;
+  connectors: Connectors;
+  logger: Logger;
+  /** Work done in the page's transaction after its records are written (identity resolution, …). */
+  afterPageHooks?: AfterPageHook[];
+};
+
+export type AfterPageHook = (trx: Transaction<Database>, scope: CredentialScope, records: SourceRecord[]) => Promise<void>;
+
+export type SyncProgress = { resource: string; pages: number; records: number; requests: number };
+
+export type SyncResult =
+  | { outcome: 'succeeded'; complete: boolean; runId: string; pages: number; records: number; requests: number; quarantined: number }
+  | { outcome: 'rate_limited'; runId: string; retryAt: Date }
+  | { outcome: 'auth_failed'; runId: string }
+  | { outcome: 'skipped'; reason: string };
+
+export type SyncOptions = {
+  reason: string;
+  /** Stop after the page that crosses this much time, so one job never holds a worker for long. */
+  maxRunMs?: number;
+  onProgress?: (progress: SyncProgress) => void;
+};
+
+/**
+ * One sync run of one credential: every resource, in order, from its saved cursor to the end.
+ *
+ * Each page's records, its quarantine entries, the new cursor and the run's counters commit in one
+ * transaction, so a crash repeats at most one page, and a repeated page changes nothing (writes are
+ * idempotent on version). A session advisory lock makes sure only one run per credential is ever
+ * active, whatever the number of workers.
+ *
+ * Transient failures are thrown (the job queue retries with back-off); a 429 and a revoked token are
+ * results, handled by the caller without counting as failures.
+ */
+export async function runCredentialSync(deps: SyncDeps, credentialId: string, options: SyncOptions): Promise<SyncResult> {
+  return deps.db.connection().execute(async (lockConnection) => {
+    const locked = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${'sync:' + credentialId}, 0)) AS locked`.execute(lockConnection);
+    if (!locked.rows[0]?.locked) return { outcome: 'skipped', reason: 'another run of this credential is in progress' } as const;
+    try {
+      return await runLocked(deps, credentialId, options);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtextextended(${'sync:' + credentialId}, 0))`.execute(lockConnection);
+    }
+  });
+}
+
+async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOptions): Promise<SyncResult> {
+  const { db, logger } = deps;
+  const credential = await loadCredentialForSync(db, deps.secretKey, credentialId);
+  if (!credential) return { outcome: 'skipped', reason: 'the credential no longer exists' };
+  if (credential.status !== 'active') return { outcome: 'skipped', reason: `the credential is ${credential.status}` };
+  const connector = deps.connectors[credential.provider];
+  if (!connector) return { outcome: 'skipped', reason: `no connector for ${credential.provider}` };
+
+  // We hold the lock, so a run still marked running was cut short by a crash.
+  await db
+    .updateTable('sync_runs')
+    .set({ outcome: 'interrupted', finished_at: new Date() })
+    .where('credential_id', '=', credentialId)
+    .where('outcome', '=', 'running')
+    .execute();
+  const run = await db
+    .insertInto('sync_runs')
+    .values({ company_id: credential.companyId, credential_id: credentialId, reason: options.reason })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const scope: CredentialScope = { credentialId, companyId: credential.companyId };
+  const settings = readIntegrationSettings(credential.settings);
+  const historyStart = settings.historyStartDate ? Date.parse(settings.historyStartDate + 'T00:00:00Z') : undefined;
+  const totals = { pages: 0, records: 0, requests: 0, quarantined: 0 };
+  const reader = connector.createReader({ storeAddress: credential.storeAddress, token: credential.token, onRequest: () => totals.requests++ });
+  const deadline = Date.now() + (options.maxRunMs ?? 120_000);
+  let complete = true;
+
+  try {
+    resources: for (const resource of reader.resources) {
+      const cursorRow = await db
+        .selectFrom('sync_cursors')
+        .select('after_version')
+        .where('credential_id', '=', credentialId)
+        .where('resource', '=', resource)
+        .executeTakeFirst();
+      for await (const page of reader.pages(resource, cursorRow?.after_version ?? 0)) {
+        const { records, rejected } = splitItems(page.items, historyStart);
+        await db.transaction().execute(async (trx) => {
+          await writeRecords(trx, scope, records);
+          for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, records);
+          await recordQuarantine(trx, credentialId, resource, records, rejected);
+          await sql`
+            INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
+            VALUES (${credentialId}, ${resource}, ${page.cursor}, ${page.items.length}, now())
+            ON CONFLICT (credential_id, resource) DO UPDATE SET
+              after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
+          await trx
+            .updateTable('sync_runs')
+            .set((eb) => ({
+              current_resource: resource,
+              pages: eb('pages', '+', 1),
+              records: eb('records', '+', page.items.length),
+              quarantined: eb('quarantined', '+', rejected.length),
+              requests: totals.requests,
+            }))
+            .where('id', '=', run.id)
+            .execute();
+        });
+        totals.pages++;
+        totals.records += page.items.length;
+        totals.quarantined += rejected.length;
+        options.onProgress?.({ resource, ...totals });
+        if (Date.now() > deadline) {
+          complete = false;
+          break resources;
+        }
+      }
+    }
+  } catch (error) {
+    return handleFailure(deps, credential, run.id, totals.requests, error);
+  }
+
+  await db
+    .updateTable('sync_runs')
+    .set({ outcome: 'succeeded', finished_at: new Date(), requests: totals.requests, current_resource: null })
+    .where('id', '=', run.id)
+    .execute();
+  await resolveNotification(db, credential.companyId, invalidCredentialKey(credentialId));
+  logger.info({ credentialId, runId: run.id, ...totals, complete }, 'sync run finished');
+  return { outcome: 'succeeded', complete, runId: run.id, ...totals };
+}
+
+/** Valid records to write, and records to quarantine (sales before the history start are skipped). */
+function splitItems(items: PageItem[], historyStart: number | undefined): { records: SourceRecord[]; rejected: Array<Extract<PageItem, { ok: false }>> } {
+  const records: SourceRecord[] = [];
+  const rejected: Array<Extract<PageItem, { ok: false }>> = [];
+  for (const item of items) {
+    if (!item.ok) {
+      rejected.push(item);
+      continue;
+    }
+    const record = item.record;
+    if (historyStart !== undefined && record.kind === 'sale' && record.saleDate && Date.parse(record.saleDate) < historyStart) continue;
+    records.push(record);
+  }
+  return { records, rejected };
+}
+
+async function recordQuarantine(
+  trx: Transaction<Database>,
+  credentialId: string,
+  resource: string,
+  written: SourceRecord[],
+  rejected: Array<Extract<PageItem, { ok: false }>>,
+): Promise<void> {
+  // A record that reads fine now leaves quarantine.
+  const healed = written.map((record) => record.externalId);
+  if (healed.length > 0) {
+    await trx
+      .deleteFrom('sync_quarantine')
+      .where('credential_id', '=', credentialId)
+      .where('resource', '=', resource)
+      .where('external_id', 'in', healed)
+      .execute();
+  }
+  for (const item of rejected) {
+    await trx
+      .insertInto('sync_quarantine')
+      .values({ credential_id: credentialId, resource, external_id: item.externalId, error: item.error, payload: JSON.stringify(item.payload) })
+      .onConflict((conflict) =>
+        conflict.columns(['credential_id', 'resource', 'external_id']).doUpdateSet({ error: item.error, payload: JSON.stringify(item.payload), last_seen_at: new Date() }),
+      )
+      .execute();
+  }
+}
+
+export const invalidCredentialKey = (credentialId: string) => `credential-invalid:${credentialId}`;
+
+async function handleFailure(deps: SyncDeps, credential: CredentialForSync, runId: string, requests: number, error: unknown): Promise<SyncResult> {
+  const { db, logger } = deps;
+  const finish = (outcome: 'failed' | 'rate_limited' | 'auth_failed', message: string, retryAt: Date | null = null) =>
+    db.updateTable('sync_runs').set({ outcome, error: message, finished_at: new Date(), requests, retry_at: retryAt }).where('id', '=', runId).execute();
+
+  if (error instanceof ConnectorError && error.kind === 'rate_limited') {
+    const retryAt = new Date(Date.now() + (error.details.retryAfterMs ?? 30_000));
+    await finish('rate_limited', error.message, retryAt);
+    logger.info({ credentialId: credential.id, retryAt }, 'sync paused by the rate limit');
+    return { outcome: 'rate_limited', runId, retryAt };
+  }
+  if (error instanceof ConnectorError && error.kind === 'auth') {
+    await finish('auth_failed', error.message);
+    await db
+      .updateTable('credentials')
+      .set({ status: 'invalid', status_reason: 'The POS rejected the token (revoked or expired).', updated_at: new Date() })
+      .where('id', '=', credential.id)
+      .execute();
+    await raiseNotification(db, credential.companyId, {
+      kind: 'credential_invalid',
+      key: invalidCredentialKey(credential.id),
+      title: `Reconnect Lightspeed: ${credential.storeName}`,
+      body: `Lightspeed rejected the token for ${credential.storeName} (${credential.storeAddress}), so syncing has stopped. Generate a new personal token in Lightspeed and use Replace token on the connection page; syncing resumes where it stopped and nothing already synced is lost.`,
+      link: `/settings/integrations/${credential.provider}`,
+    });
+    logger.warn({ credentialId: credential.id }, 'credential rejected by the POS; marked invalid');
+    return { outcome: 'auth_failed', runId };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  await finish('failed', message);
+  logger.warn({ credentialId: credential.id, err: message }, 'sync run failed');
+  throw error;
+}

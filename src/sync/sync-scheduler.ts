@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/database.ts';
+import { enqueueSync } from './sync-queue.ts';
+
+export const SCHEDULER_QUEUE = 'sync-scheduler';
+/** How often due credentials are looked for. Cron's one-minute grain is too coarse for a 1-minute interval. */
+export const SCHEDULER_TICK_SECONDS = 10;
+
+/**
+ * Queues an incremental sync for every active credential of a saved connection whose last run
+ * started at least its interval ago (and is not waiting out a rate limit). Returns how many it queued.
+ */
+export async function enqueueDueSyncs(db: Db, boss: PgBoss): Promise<number> {
+  const due = await sql<{ id: string }>`
+    SELECT c.id
+    FROM credentials c
+    JOIN connections k ON k.id = c.connection_id
+    LEFT JOIN LATERAL (
+      SELECT started_at, outcome, retry_at FROM sync_runs r WHERE r.credential_id = c.id ORDER BY started_at DESC LIMIT 1
+    ) last ON true
+    WHERE c.status = 'active'
+      AND k.sync_enabled_at IS NOT NULL
+      AND (last.started_at IS NULL
+           OR last.started_at + make_interval(mins => COALESCE((k.settings->>'syncIntervalMinutes')::int, 1)) <= now())
+      AND NOT (last.outcome = 'rate_limited' AND last.retry_at > now())`.execute(db);
+  let queued = 0;
+  for (const row of due.rows) {
+    if (await enqueueSync(boss, { credentialId: row.id, reason: 'scheduled' })) queued++;
+  }
+  return queued;
+}
+
+/**
+ * The scheduler re-queues itself every tick; a cron job once a minute restarts the chain should a
+ * tick ever be lost (a worker killed mid-tick). The singleton key keeps one tick waiting at a time.
+ */
+export async function registerSyncScheduler(boss: PgBoss, db: Db): Promise<void> {
+  await boss.createQueue(SCHEDULER_QUEUE, { name: SCHEDULER_QUEUE, policy: 'short', retryLimit: 0 });
+  await boss.schedule(SCHEDULER_QUEUE, '* * * * *', {}, { singletonKey: 'tick' });
+  await boss.work(SCHEDULER_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
+    try {
+      await enqueueDueSyncs(db, boss);
+    } finally {
+      await boss.send(SCHEDULER_QUEUE, {}, { singletonKey: 'tick', startAfter: SCHEDULER_TICK_SECONDS });
+    }
+  });
+  await boss.send(SCHEDULER_QUEUE, {}, { singletonKey: 'tick' });
+}
