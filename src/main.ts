@@ -8,6 +8,7 @@ import { createConnectors } from './integrations/connectors.ts';
 import { startSyncWorker } from './sync/sync-worker.ts';
 import { registerSyncScheduler } from './sync/sync-scheduler.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
+import { createSyncDeps } from './sync/sync-deps.ts';
 
 /**
  * Patron's command line.
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'sync') {
-    const code = await runSyncCommand({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }, argv[1]);
+    const code = await runSyncCommand(createSyncDeps({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }), argv[1]);
     await runtime.close();
     process.exit(code);
   }
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
   closers.push(() => boss.stop({ graceful: true, wait: true, timeout: 20_000 }));
   if (runsWorker) {
     await registerHousekeeping(boss, runtime.database.db, logger);
-    await startSyncWorker(boss, { db: runtime.database.db, secretKey: config.secretKey, connectors, logger }, { concurrency: config.workerConcurrency });
+    await startSyncWorker(boss, createSyncDeps({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }), { concurrency: config.workerConcurrency });
     await registerSyncScheduler(boss, runtime.database.db);
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }

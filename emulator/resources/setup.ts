@@ -31,12 +31,13 @@ export interface SetupOptions {
   historyStart: number;
 }
 
+// North American stores, so the generated phone numbers (NANP formats) belong to the store's country.
 const OUTLET_PLACES = [
-  { name: 'Auckland', tz: 'Pacific/Auckland', city: 'Auckland', state: 'Auckland', country: 'NZ', prefix: 'AKL' },
-  { name: 'Wellington', tz: 'Pacific/Auckland', city: 'Wellington', state: 'Wellington', country: 'NZ', prefix: 'WLG' },
-  { name: 'Sydney', tz: 'Australia/Sydney', city: 'Sydney', state: 'NSW', country: 'AU', prefix: 'SYD' },
-  { name: 'Melbourne', tz: 'Australia/Melbourne', city: 'Melbourne', state: 'VIC', country: 'AU', prefix: 'MEL' },
-  { name: 'Christchurch', tz: 'Pacific/Auckland', city: 'Christchurch', state: 'Canterbury', country: 'NZ', prefix: 'CHC' },
+  { name: 'Portland', tz: 'America/Los_Angeles', city: 'Portland', state: 'OR', country: 'US', prefix: 'PDX' },
+  { name: 'Seattle', tz: 'America/Los_Angeles', city: 'Seattle', state: 'WA', country: 'US', prefix: 'SEA' },
+  { name: 'Denver', tz: 'America/Denver', city: 'Denver', state: 'CO', country: 'US', prefix: 'DEN' },
+  { name: 'Chicago', tz: 'America/Chicago', city: 'Chicago', state: 'IL', country: 'US', prefix: 'CHI' },
+  { name: 'Boston', tz: 'America/New_York', city: 'Boston', state: 'MA', country: 'US', prefix: 'BOS' },
 ];
 
 /** Everything the lazy generators need to know about the store's fixed setup. */
@@ -63,15 +64,15 @@ export function makeOutlet(rng: Rng, index: number, taxId: string, createdMs: nu
     id: uuidFrom(rng),
     name: `${place.name}${suffix}`,
     default_tax_id: taxId,
-    currency: place.country === 'AU' ? 'AUD' : 'NZD',
+    currency: 'USD',
     currency_symbol: '$',
     display_prices: 'inclusive',
     time_zone: place.tz,
-    physical_address_1: `${rng.int(1, 300)} Queen Street`,
+    physical_address_1: `${rng.int(1, 300)} Main Street`,
     physical_address_2: '',
     physical_suburb: '',
     physical_city: place.city,
-    physical_postcode: String(rng.int(1000, 9999)),
+    physical_postcode: String(rng.int(10000, 99999)),
     physical_state: place.state,
     physical_country_id: place.country,
     email: `${place.name.toLowerCase()}${suffix.trim()}@${retailerEmailDomain}`,
@@ -281,11 +282,11 @@ export function buildSetup(storeTag: number, o: SetupOptions): Setup {
     no_tax_group_id: noTax.id,
     loyalty: { enabled: true, ratio: 0.1, claim_url: `https://${o.domainPrefix}.retail.lightspeed.app/loyalty`, send_welcome_email: false },
     sku_sequence: { enabled: true, value: 10001 + sellable.length },
-    culture: 'en-NZ',
-    timezone: 'Pacific/Auckland',
+    culture: 'en-US',
+    timezone: 'America/Los_Angeles',
     tax_exclusive: false,
-    country: 'NZ',
-    currency: { code: 'NZD', symbol: '$' },
+    country: 'US',
+    currency: { code: 'USD', symbol: '$' },
     store_credit: true,
     gift_cards: { enabled: false, never_enabled: true },
     created_at: ts(created),

@@ -120,6 +120,10 @@ export type SourceCustomersTable = {
   deleted_at: Timestamp | null;
   version: Version;
   synced_at: Generated<Timestamp>;
+  persona_id: string | null;
+  email_normalized: string | null;
+  phones_e164: Generated<string[]>;
+  persona_exclusion: string | null;
 };
 
 export type SalesTable = {
@@ -186,6 +190,7 @@ export type SyncRunsTable = {
   quarantined: Generated<number>;
   retry_at: Timestamp | null;
   error: string | null;
+  complete: boolean | null;
 };
 
 export type SyncQuarantineTable = {
@@ -196,6 +201,77 @@ export type SyncQuarantineTable = {
   payload: unknown;
   first_seen_at: Generated<Timestamp>;
   last_seen_at: Generated<Timestamp>;
+};
+
+export type Consent = 'subscribed' | 'unsubscribed' | 'unknown';
+
+export type PersonasTable = {
+  id: Generated<string>;
+  company_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: ColumnType<string, never, never>;
+  email: string | null;
+  phone: string | null;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  address: unknown;
+  company_name: string | null;
+  customer_group: string | null;
+  custom_fields: unknown;
+  email_consent: ColumnType<Consent, Consent | undefined, Consent>;
+  sms_consent: ColumnType<Consent, Consent | undefined, Consent>;
+  age_gate_passed: Generated<boolean>;
+  sourced_from: Generated<string[]>;
+  /** numeric, as a decimal string */
+  lifetime_spend: Generated<string>;
+  visits: Generated<number>;
+  first_visit_at: Timestamp | null;
+  last_visit_at: Timestamp | null;
+  favorite_store_id: string | null;
+  points_balance: Generated<string>;
+  archived_at: Timestamp | null;
+  merged_into: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
+export type PersonaMergesTable = {
+  id: Generated<string>;
+  company_id: string;
+  survivor_id: string;
+  merged_id: string;
+  reason: string;
+  merged_at: Generated<Timestamp>;
+};
+
+export type SourceCustomerGroupsTable = {
+  credential_id: string;
+  external_id: string;
+  name: string;
+  group_code: string | null;
+  deleted_at: Timestamp | null;
+  version: Version;
+};
+
+export type WebhookSubscriptionsTable = {
+  credential_id: string;
+  event_type: string;
+  external_id: string;
+  created_at: Generated<Timestamp>;
+};
+
+export type WebhookStatusTable = {
+  credential_id: string;
+  state: 'registered' | 'removed' | 'failed';
+  error: string | null;
+  attempted_at: Generated<Timestamp>;
+  last_delivery_at: Timestamp | null;
+};
+
+export type SyncResyncsTable = {
+  credential_id: string;
+  requested_at: Generated<Timestamp>;
+  applied_at: Timestamp | null;
 };
 
 export type Database = {
@@ -213,4 +289,6 @@ export type Database = {
   sync_cursors: SyncCursorsTable;
   sync_runs: SyncRunsTable;
   sync_quarantine: SyncQuarantineTable;
+  personas: PersonasTable;
+  persona_merges: PersonaMergesTable;
 };

@@ -8,6 +8,8 @@ export type CredentialForSync = {
   provider: string;
   storeAddress: string;
   storeName: string;
+  /** The store's country (ISO 3166 alpha-2), for reading national phone numbers. */
+  country: string | null;
   status: 'active' | 'invalid' | 'paused';
   token: string;
   settings: unknown;
@@ -24,6 +26,7 @@ export async function loadCredentialForSync(db: Db, secretKey: Buffer, credentia
       'connections.provider',
       'credentials.domain_prefix as storeAddress',
       'credentials.retailer_name as storeName',
+      'credentials.country',
       'credentials.status',
       'credentials.token_ciphertext',
       'credentials.token_iv',

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { normalizeEmail, normalizePhone } from '../personas/identifiers.ts';
 import type {
   SourceCustomer,
   SourceCustomerGroup,
@@ -12,29 +13,37 @@ import type {
 } from './source-records.ts';
 
 type Trx = Transaction<Database>;
-export type CredentialScope = { credentialId: string; companyId: string };
+
+/** Whose records these are, and what the core needs to read them (the store's country for phones). */
+export type CredentialScope = { credentialId: string; companyId: string; region: string | null };
+
+/**
+ * What a page write changed. `customersTouched` are the external ids of customers whose persona
+ * or aggregates may need another look: the page's customers, or the old and new buyers of changed sales.
+ */
+export type WriteOutcome = { changed: number; customersTouched: string[] };
 
 /**
  * Writes one page of normalized records. Each kind goes in a single statement that reads the page
  * as JSON (`jsonb_to_recordset`): one round trip per page, no parameter limit. A row only changes
  * when the incoming version is newer, so a repeated page changes nothing.
  *
- * Returns how many rows actually changed.
  */
-export async function writeRecords(trx: Trx, scope: CredentialScope, records: SourceRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
+export async function writeRecords(trx: Trx, scope: CredentialScope, records: SourceRecord[]): Promise<WriteOutcome> {
+  if (records.length === 0) return { changed: 0, customersTouched: [] };
+  const only = (changed: number): WriteOutcome => ({ changed, customersTouched: [] });
   const kind = records[0]!.kind;
   switch (kind) {
     case 'location':
-      return writeLocations(trx, scope, records as SourceLocation[]);
+      return only(await writeLocations(trx, scope, records as SourceLocation[]));
     case 'register':
-      return writeRegisters(trx, scope, records as SourceRegister[]);
+      return only(await writeRegisters(trx, scope, records as SourceRegister[]));
     case 'staff':
-      return writeStaff(trx, scope, records as SourceStaff[]);
+      return only(await writeStaff(trx, scope, records as SourceStaff[]));
     case 'customer_group':
-      return writeCustomerGroups(trx, scope, records as SourceCustomerGroup[]);
+      return only(await writeCustomerGroups(trx, scope, records as SourceCustomerGroup[]));
     case 'product':
-      return writeProducts(trx, scope, records as SourceProduct[]);
+      return only(await writeProducts(trx, scope, records as SourceProduct[]));
     case 'customer':
       return writeCustomers(trx, scope, records as SourceCustomer[]);
     case 'sale':
@@ -121,8 +130,9 @@ async function writeProducts(trx: Trx, scope: CredentialScope, records: SourcePr
   return Number(result.numAffectedRows ?? 0);
 }
 
-export async function writeCustomers(trx: Trx, scope: CredentialScope, records: SourceCustomer[]): Promise<number> {
-  const rows = latestPerId(records).map((r) => ({
+export async function writeCustomers(trx: Trx, scope: CredentialScope, records: SourceCustomer[]): Promise<WriteOutcome> {
+  const latest = latestPerId(records);
+  const rows = latest.map((r) => ({
     external_id: r.externalId,
     customer_code: r.customerCode,
     first_name: r.firstName,
@@ -143,35 +153,42 @@ export async function writeCustomers(trx: Trx, scope: CredentialScope, records: 
     source_updated_at: r.updatedAt,
     deleted_at: r.deletedAt,
     version: r.version,
+    email_normalized: normalizeEmail(r.email),
+    phones_e164: [...new Set([normalizePhone(r.mobile, scope.region), normalizePhone(r.phone, scope.region)].filter((phone) => phone !== null))],
   }));
   const result = await sql`
     INSERT INTO source_customers (company_id, credential_id, external_id, customer_code, first_name, last_name, email, phone, mobile,
       birth_date, gender, company_name, email_opt_out, sms_opt_in, loyalty_opt_in, customer_group_external_id, address, custom_fields,
-      source_created_at, source_updated_at, deleted_at, version)
+      source_created_at, source_updated_at, deleted_at, version, email_normalized, phones_e164)
     SELECT ${scope.companyId}::uuid, ${scope.credentialId}::uuid, r.external_id, r.customer_code, r.first_name, r.last_name, r.email, r.phone, r.mobile,
       r.birth_date, r.gender, r.company_name, r.email_opt_out, r.sms_opt_in, r.loyalty_opt_in, r.customer_group_external_id, r.address, r.custom_fields,
-      r.source_created_at, r.source_updated_at, r.deleted_at, r.version
+      r.source_created_at, r.source_updated_at, r.deleted_at, r.version, r.email_normalized, ARRAY(SELECT jsonb_array_elements_text(r.phones_e164))
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_code text, first_name text, last_name text, email text, phone text,
       mobile text, birth_date date, gender text, company_name text, email_opt_out boolean, sms_opt_in boolean, loyalty_opt_in boolean,
       customer_group_external_id text, address jsonb, custom_fields jsonb, source_created_at timestamptz, source_updated_at timestamptz,
-      deleted_at timestamptz, version bigint)
+      deleted_at timestamptz, version bigint, email_normalized text, phones_e164 jsonb)
     ON CONFLICT (credential_id, external_id) DO UPDATE SET
       customer_code = excluded.customer_code, first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
       phone = excluded.phone, mobile = excluded.mobile, birth_date = excluded.birth_date, gender = excluded.gender,
       company_name = excluded.company_name, email_opt_out = excluded.email_opt_out, sms_opt_in = excluded.sms_opt_in,
       loyalty_opt_in = excluded.loyalty_opt_in, customer_group_external_id = excluded.customer_group_external_id,
       address = excluded.address, custom_fields = excluded.custom_fields, source_created_at = excluded.source_created_at,
-      source_updated_at = excluded.source_updated_at, deleted_at = excluded.deleted_at, version = excluded.version, synced_at = now()
+      source_updated_at = excluded.source_updated_at, deleted_at = excluded.deleted_at, version = excluded.version,
+      email_normalized = excluded.email_normalized, phones_e164 = excluded.phones_e164, synced_at = now()
     WHERE source_customers.version < excluded.version`.execute(trx);
-  return Number(result.numAffectedRows ?? 0);
+  return { changed: Number(result.numAffectedRows ?? 0), customersTouched: latest.map((record) => record.externalId) };
 }
 
 /**
  * Sales, with their lines and payments replaced whenever the sale itself changed: Lightspeed sends
  * a sale whole, so the newest version's lines are the truth.
  */
-export async function writeSales(trx: Trx, scope: CredentialScope, records: SourceSale[]): Promise<number> {
+export async function writeSales(trx: Trx, scope: CredentialScope, records: SourceSale[]): Promise<WriteOutcome> {
   const latest = latestPerId(records);
+  // The buyers before this write: a sale moved to another customer (a merge) changes both totals.
+  const previous = await sql<{ customer_external_id: string | null }>`
+    SELECT customer_external_id FROM sales
+    WHERE credential_id = ${scope.credentialId} AND external_id = ANY(${latest.map((r) => r.externalId)}::text[])`.execute(trx);
   const rows = latest.map((r) => ({
     external_id: r.externalId,
     customer_external_id: r.customerExternalId,
@@ -208,7 +225,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       synced_at = now()
     WHERE sales.version < excluded.version
     RETURNING id, external_id`.execute(trx);
-  if (changed.rows.length === 0) return 0;
+  if (changed.rows.length === 0) return { changed: 0, customersTouched: [] };
 
   const saleIdByExternal = new Map(changed.rows.map((row) => [row.external_id, row.id]));
   const changedIds = [...saleIdByExternal.values()];
@@ -243,5 +260,8 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       SELECT r.sale_id, r.position, r.external_id, r.method, r.amount, r.paid_at
       FROM jsonb_to_recordset(${json(payments)}::jsonb) AS r(sale_id uuid, position int, external_id text, method text, amount numeric, paid_at timestamptz)`.execute(trx);
   }
-  return changed.rows.length;
+  const customersTouched = new Set<string>();
+  for (const row of previous.rows) if (row.customer_external_id) customersTouched.add(row.customer_external_id);
+  for (const sale of latest) if (sale.customerExternalId && saleIdByExternal.has(sale.externalId)) customersTouched.add(sale.customerExternalId);
+  return { changed: changed.rows.length, customersTouched: [...customersTouched] };
 }

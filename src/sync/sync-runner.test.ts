@@ -11,6 +11,7 @@ import { createLogger } from '../logger.ts';
 import { replaceCredentialToken } from '../integrations/connections.ts';
 import { listOpenNotifications } from '../notifications/notifications.ts';
 import { runCredentialSync, type SyncDeps, type SyncResult } from './sync-runner.ts';
+import { createSyncDeps } from './sync-deps.ts';
 
 let emulator: Emulator;
 let database: TestDatabase;
@@ -26,7 +27,7 @@ before(async () => {
   const connected = await connectStore(database.db, emulator, 'mirror-shop');
   credentialId = connected.credentialId;
   companyId = connected.companyId;
-  deps = { db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') };
+  deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
 });
 after(async () => {
   await database.drop();

@@ -8,7 +8,7 @@ import type { PageItem } from '../integrations/connector.ts';
 import { loadCredentialForSync, type CredentialForSync } from '../integrations/credential-token.ts';
 import { readIntegrationSettings } from '../integrations/integration-settings.ts';
 import { raiseNotification, resolveNotification } from '../notifications/notifications.ts';
-import { writeRecords, type CredentialScope } from './record-writer.ts';
+import { writeRecords, type CredentialScope, type WriteOutcome } from './record-writer.ts';
 import type { SourceRecord } from './source-records.ts';
 
 export type SyncDeps = {
@@ -20,7 +20,7 @@ export type SyncDeps = {
   afterPageHooks?: AfterPageHook[];
 };
 
-export type AfterPageHook = (trx: Transaction<Database>, scope: CredentialScope, records: SourceRecord[]) => Promise<void>;
+export type AfterPageHook = (trx: Transaction<Database>, scope: CredentialScope, records: SourceRecord[], outcome: WriteOutcome) => Promise<void>;
 
 export type SyncProgress = { resource: string; pages: number; records: number; requests: number };
 
@@ -81,7 +81,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
     .returning('id')
     .executeTakeFirstOrThrow();
 
-  const scope: CredentialScope = { credentialId, companyId: credential.companyId };
+  const scope: CredentialScope = { credentialId, companyId: credential.companyId, region: credential.country };
   const settings = readIntegrationSettings(credential.settings);
   const historyStart = settings.historyStartDate ? Date.parse(settings.historyStartDate + 'T00:00:00Z') : undefined;
   const totals = { pages: 0, records: 0, requests: 0, quarantined: 0 };
@@ -100,8 +100,8 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
       for await (const page of reader.pages(resource, cursorRow?.after_version ?? 0)) {
         const { records, rejected } = splitItems(page.items, historyStart);
         await db.transaction().execute(async (trx) => {
-          await writeRecords(trx, scope, records);
-          for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, records);
+          const outcome = await writeRecords(trx, scope, records);
+          for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, records, outcome);
           await recordQuarantine(trx, credentialId, resource, records, rejected);
           await sql`
             INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)

@@ -1,0 +1,111 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/tables.ts';
+
+type Trx = Transaction<Database>;
+
+/**
+ * Re-derives everything a persona shows from its linked sources and their sales: identifiers,
+ * profile, consent, age gate, "Sourced from", archive state and aggregates. Idempotent, so it can
+ * run after any change (sync, merge, unlink, settings) and the result is the same as from scratch.
+ */
+export async function refreshPersonas(trx: Trx, companyId: string, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  await rebuildIdentifiers(trx, companyId, personaIds);
+  await refreshProfiles(trx, personaIds);
+  await refreshAggregates(trx, personaIds);
+}
+
+/** Each live source's email and phones, owned by its persona. */
+async function rebuildIdentifiers(trx: Trx, companyId: string, personaIds: string[]): Promise<void> {
+  await sql`DELETE FROM persona_identifiers WHERE persona_id = ANY(${personaIds}::uuid[])`.execute(trx);
+  await sql`
+    INSERT INTO persona_identifiers (company_id, kind, value, persona_id)
+    SELECT ${companyId}::uuid, i.kind, i.value, min(i.persona_id::text)::uuid
+    FROM (
+      SELECT 'email' AS kind, email_normalized AS value, persona_id FROM source_customers
+      WHERE persona_id = ANY(${personaIds}::uuid[]) AND email_normalized IS NOT NULL
+      UNION ALL
+      SELECT 'phone', unnest(phones_e164), persona_id FROM source_customers WHERE persona_id = ANY(${personaIds}::uuid[])
+    ) i
+    GROUP BY i.kind, i.value
+    ON CONFLICT (company_id, kind, value) DO NOTHING`.execute(trx);
+}
+
+/**
+ * The profile comes from the most recently updated source. Consent is the cautious combination: any
+ * source that opted out of email wins; a source only counts as subscribed where its connection
+ * says the POS's "do not email" flag is a real opt-in signal. Joining loyalty is never consent.
+ */
+async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
+  await sql`
+    WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
+    best AS (
+      SELECT DISTINCT ON (sc.persona_id) sc.persona_id, sc.first_name, sc.last_name, sc.email_normalized, sc.phones_e164[1] AS phone,
+        sc.birth_date, sc.address, sc.company_name, sc.custom_fields, g.name AS customer_group
+      FROM source_customers sc
+      LEFT JOIN source_customer_groups g ON g.credential_id = sc.credential_id AND g.external_id = sc.customer_group_external_id
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[])
+      ORDER BY sc.persona_id, sc.source_updated_at DESC NULLS LAST, sc.version DESC
+    ),
+    combined AS (
+      SELECT sc.persona_id,
+        bool_or(sc.email_opt_out) AS email_opted_out,
+        bool_or(NOT sc.email_opt_out AND k.settings->>'emailConsent' = 'respect_do_not_email') AS email_subscribed,
+        bool_or(sc.sms_opt_in IS TRUE) AS sms_in,
+        bool_or(sc.sms_opt_in IS FALSE) AS sms_out,
+        bool_or(k.age_gate_confirmed) AS age_gate,
+        array_agg(DISTINCT k.provider ORDER BY k.provider) AS providers
+      FROM source_customers sc
+      JOIN credentials c ON c.id = sc.credential_id
+      JOIN connections k ON k.id = c.connection_id
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[])
+      GROUP BY sc.persona_id
+    )
+    UPDATE personas p SET
+      first_name = best.first_name,
+      last_name = best.last_name,
+      email = best.email_normalized,
+      phone = best.phone,
+      birth_date = best.birth_date,
+      address = coalesce(best.address, '{}'::jsonb),
+      company_name = best.company_name,
+      custom_fields = coalesce(best.custom_fields, '{}'::jsonb),
+      customer_group = best.customer_group,
+      email_consent = CASE WHEN combined.email_opted_out THEN 'unsubscribed' WHEN combined.email_subscribed THEN 'subscribed' ELSE 'unknown' END,
+      sms_consent = CASE WHEN combined.sms_out THEN 'unsubscribed' WHEN combined.sms_in THEN 'subscribed' ELSE 'unknown' END,
+      age_gate_passed = coalesce(combined.age_gate, false),
+      sourced_from = coalesce(combined.providers, '{}'),
+      -- A persona with no live source is archived, never deleted; a returning source restores it.
+      archived_at = CASE WHEN combined.persona_id IS NULL THEN coalesce(p.archived_at, now()) WHEN p.merged_into IS NULL THEN NULL ELSE p.archived_at END,
+      updated_at = now()
+    FROM ids LEFT JOIN best ON best.persona_id = ids.id LEFT JOIN combined ON combined.persona_id = ids.id
+    WHERE p.id = ids.id`.execute(trx);
+}
+
+/**
+ * Spend is tax-inclusive and net of returns (a completed return is a closed sale with negative
+ * totals) and of voids (a voided sale is not closed). Visits count closed sales that are not returns.
+ */
+export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  await sql`
+    WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
+    counted AS (
+      SELECT sc.persona_id,
+        sum(s.total_incl_tax) AS spend,
+        count(*) FILTER (WHERE s.return_for_external_id IS NULL) AS visits,
+        min(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS first_visit,
+        max(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS last_visit
+      FROM source_customers sc
+      JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL
+      GROUP BY sc.persona_id
+    )
+    UPDATE personas p SET
+      lifetime_spend = coalesce(counted.spend, 0),
+      visits = coalesce(counted.visits, 0),
+      first_visit_at = counted.first_visit,
+      last_visit_at = counted.last_visit
+    FROM ids LEFT JOIN counted ON counted.persona_id = ids.id
+    WHERE p.id = ids.id`.execute(trx);
+}
