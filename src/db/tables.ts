@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables, as Kysely sees them. Keep in step with migrations/*.sql. */
+/** Optional on insert: most timestamps have a database default or may stay null. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** Set by the database default; never written by the app. */
 type CreatedAt = ColumnType<Date, never, never>;
@@ -92,7 +93,7 @@ export type SourceLocationsTable = {
   address: unknown;
   deleted_at: Timestamp | null;
   version: Version;
-  synced_at: Generated<Timestamp>;
+  synced_at: Timestamp;
 };
 
 export type SourceCustomersTable = {
@@ -119,7 +120,7 @@ export type SourceCustomersTable = {
   source_updated_at: Timestamp | null;
   deleted_at: Timestamp | null;
   version: Version;
-  synced_at: Generated<Timestamp>;
+  synced_at: Timestamp;
   persona_id: string | null;
   email_normalized: string | null;
   phones_e164: Generated<string[]>;
@@ -147,7 +148,7 @@ export type SalesTable = {
   sale_date: Timestamp | null;
   deleted_at: Timestamp | null;
   version: Version;
-  synced_at: Generated<Timestamp>;
+  synced_at: Timestamp;
 };
 
 export type SaleLinesTable = {
@@ -170,7 +171,7 @@ export type SyncCursorsTable = {
   resource: string;
   after_version: Version;
   records: Generated<number>;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 };
 
 export type SyncOutcome = 'running' | 'succeeded' | 'failed' | 'rate_limited' | 'auth_failed' | 'interrupted';
@@ -180,7 +181,7 @@ export type SyncRunsTable = {
   company_id: string;
   credential_id: string;
   reason: string;
-  started_at: Generated<Timestamp>;
+  started_at: Timestamp;
   finished_at: Timestamp | null;
   outcome: ColumnType<SyncOutcome, SyncOutcome | undefined, SyncOutcome>;
   current_resource: string | null;
@@ -199,8 +200,8 @@ export type SyncQuarantineTable = {
   external_id: string;
   error: string;
   payload: unknown;
-  first_seen_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
 };
 
 export type Consent = 'subscribed' | 'unsubscribed' | 'unknown';
@@ -241,7 +242,7 @@ export type PersonaMergesTable = {
   survivor_id: string;
   merged_id: string;
   reason: string;
-  merged_at: Generated<Timestamp>;
+  merged_at: Timestamp;
 };
 
 export type SourceCustomerGroupsTable = {
@@ -257,21 +258,39 @@ export type WebhookSubscriptionsTable = {
   credential_id: string;
   event_type: string;
   external_id: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 };
 
 export type WebhookStatusTable = {
   credential_id: string;
   state: 'registered' | 'removed' | 'failed';
   error: string | null;
-  attempted_at: Generated<Timestamp>;
+  attempted_at: Timestamp;
   last_delivery_at: Timestamp | null;
 };
 
 export type SyncResyncsTable = {
   credential_id: string;
-  requested_at: Generated<Timestamp>;
+  requested_at: Timestamp;
   applied_at: Timestamp | null;
+};
+
+export type RetailStoresTable = {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  address: ColumnType<unknown, string | undefined, string>;
+  time_zone: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
+export type StoreMappingsTable = {
+  source_location_id: string;
+  retail_store_id: string;
+  company_id: string;
+  created_at: CreatedAt;
 };
 
 export type Database = {
@@ -289,6 +308,12 @@ export type Database = {
   sync_cursors: SyncCursorsTable;
   sync_runs: SyncRunsTable;
   sync_quarantine: SyncQuarantineTable;
+  source_customer_groups: SourceCustomerGroupsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_status: WebhookStatusTable;
+  sync_resyncs: SyncResyncsTable;
   personas: PersonasTable;
   persona_merges: PersonaMergesTable;
+  retail_stores: RetailStoresTable;
+  store_mappings: StoreMappingsTable;
 };

@@ -10,6 +10,10 @@ import { registerUserRoutes } from './routes/users/user-routes.ts';
 import { registerNotificationRoutes } from './routes/notifications/notification-routes.ts';
 import { registerHealthRoutes } from './routes/health/health-routes.ts';
 import { registerIntegrationRoutes } from './routes/integrations/integration-routes.ts';
+import { registerSyncRoutes } from './routes/sync/sync-routes.ts';
+import { registerWebhookRoutes } from './routes/webhooks/webhook-routes.ts';
+import { registerRealtimeHooks } from './routes/webhooks/realtime-hooks.ts';
+import { registerPersonaRoutes } from './routes/personas/persona-routes.ts';
 
 /** Where `npm run build:web` puts the SPA. */
 export const webDistDir = join(import.meta.dirname, '..', '..', 'dist', 'web');
@@ -57,7 +61,11 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
   registerAuthRoutes(app, context);
   registerUserRoutes(app, context);
   registerNotificationRoutes(app, context);
+  registerRealtimeHooks(app, context);
   registerIntegrationRoutes(app, context);
+  registerSyncRoutes(app, context);
+  registerWebhookRoutes(app, context);
+  registerPersonaRoutes(app, context);
 
   await serveWebApp(app);
   return Object.assign(app, { routeList });

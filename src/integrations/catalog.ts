@@ -12,6 +12,8 @@ export type IntegrationEntry = {
   description: string;
   /** Extra words the Integrations search matches (old names, spellings). */
   searchTerms: string[];
+  /** What the Personas page shows under "Sourced from" for records of this integration. */
+  sourceLabel: string;
   /** Labels of the credential form, as the provider's own docs name them. */
   credentialLabels: { token: string; storeAddress: string };
   features: Record<FeatureName, boolean>;
@@ -24,15 +26,16 @@ export const catalog: IntegrationEntry[] = [
     category: 'Point of sale',
     description: 'Lightspeed Retail X-Series (formerly Vend): customers, sales and outlets, synced continuously.',
     searchTerms: ['lightspeed', 'lightspeed retail', 'x-series', 'xseries', 'x series', 'vend', 'vendhq', 'pos'],
+    sourceLabel: 'lightspeed',
     credentialLabels: { token: 'Token', storeAddress: 'DomainPrefix' },
     features: {
-      customers: false,
-      salesWithLineItems: false,
+      customers: true,
+      salesWithLineItems: true,
       storeMapping: false,
       favoriteStore: false,
       loyaltyPoints: false,
       realtimeUpdates: false,
-      deletions: false,
+      deletions: true,
       writeBack: false,
     },
   },
@@ -40,6 +43,16 @@ export const catalog: IntegrationEntry[] = [
 
 export function findIntegration(id: string): IntegrationEntry | undefined {
   return catalog.find((entry) => entry.id === id);
+}
+
+/** The "Sourced from" label of a provider id (the id itself for one no longer in the catalog). */
+export function sourceLabelOf(provider: string): string {
+  return findIntegration(provider)?.sourceLabel ?? provider;
+}
+
+/** The provider ids whose "Sourced from" label is `label`. */
+export function providersWithSourceLabel(label: string): string[] {
+  return catalog.filter((entry) => entry.sourceLabel === label.trim().toLowerCase()).map((entry) => entry.id);
 }
 
 /** Case-insensitive match on the name, id, category or any search term. */

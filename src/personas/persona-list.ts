@@ -1,0 +1,156 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { providersWithSourceLabel, sourceLabelOf } from '../integrations/catalog.ts';
+
+/**
+ * The Personas list: filters, search, sort and keyset pagination, all company-scoped. Keyset (not
+ * offset) paging keeps page 500 as fast as page 1 at a million rows.
+ */
+export const personaSorts = ['last_visit', 'name', 'lifetime_spend', 'visits', 'points', 'created'] as const;
+export type PersonaSort = (typeof personaSorts)[number];
+
+export type PersonaListQuery = {
+  search?: string;
+  sourcedFrom?: string;
+  favoriteStoreId?: string;
+  loyalty?: 'enrolled' | 'not_enrolled';
+  archived?: boolean;
+  sort: PersonaSort;
+  direction: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+};
+
+export type PersonaListRow = {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  favoriteStore: { id: string; name: string } | null;
+  points: string;
+  lifetimeSpend: string;
+  visits: number;
+  lastVisitAt: Date | null;
+  sourcedFrom: string[];
+  loyaltyEnrolled: boolean;
+  archived: boolean;
+};
+
+const sortColumns: Record<PersonaSort, 'last_visit_at' | 'full_name' | 'lifetime_spend' | 'visits' | 'points_balance' | 'created_at'> = {
+  last_visit: 'last_visit_at',
+  name: 'full_name',
+  lifetime_spend: 'lifetime_spend',
+  visits: 'visits',
+  points: 'points_balance',
+  created: 'created_at',
+};
+
+type Cursor = { value: string | number | null; id: string };
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined): Cursor | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.id !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.id)) return undefined;
+    return parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Digits only when the search looks like a phone number (so "555-1234" finds +15551234…). */
+function phoneDigits(search: string): string | undefined {
+  const digits = search.replace(/[\s().+-]/g, '');
+  return /^\d{3,}$/.test(digits) ? digits : undefined;
+}
+
+function filtered(db: Db, companyId: string, query: Omit<PersonaListQuery, 'sort' | 'direction' | 'limit' | 'cursor'>) {
+  let builder = db.selectFrom('personas as p').where('p.company_id', '=', companyId);
+  builder = query.archived ? builder.where('p.archived_at', 'is not', null).where('p.merged_into', 'is', null) : builder.where('p.archived_at', 'is', null);
+  if (query.sourcedFrom) {
+    const providers = providersWithSourceLabel(query.sourcedFrom);
+    builder = builder.where(sql<SqlBool>`p.sourced_from && ${providers.length > 0 ? providers : [query.sourcedFrom]}::text[]`);
+  }
+  if (query.favoriteStoreId) builder = builder.where('p.favorite_store_id', '=', query.favoriteStoreId);
+  if (query.loyalty === 'enrolled') builder = builder.where('p.age_gate_passed', '=', true);
+  if (query.loyalty === 'not_enrolled') builder = builder.where('p.age_gate_passed', '=', false);
+  const search = query.search?.trim();
+  if (search) {
+    const digits = phoneDigits(search);
+    const pattern = `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+    builder = builder.where((eb) => {
+      const options: Expression<SqlBool>[] = [eb('p.full_name', 'ilike', pattern), eb('p.email', 'ilike', pattern)];
+      if (digits) options.push(eb('p.phone', 'like', `%${digits}%`));
+      return eb.or(options);
+    });
+  }
+  return builder;
+}
+
+export async function listPersonas(db: Db, companyId: string, query: PersonaListQuery): Promise<{ personas: PersonaListRow[]; total: number; nextCursor: string | null }> {
+  const column = sortColumns[query.sort];
+  const ref = `p.${column}` as const;
+  const descending = query.direction === 'desc';
+  let page = filtered(db, companyId, query);
+  const cursor = decodeCursor(query.cursor);
+  if (cursor) {
+    // Rows after the cursor in (sort value, id) order; NULLs sort last in both directions.
+    page = page.where(({ eb, or, and }) => {
+      if (cursor.value === null) return and([eb(ref, 'is', null), eb('p.id', descending ? '<' : '>', cursor.id)]);
+      return or([
+        eb(ref, descending ? '<' : '>', cursor.value as never),
+        and([eb(ref, '=', cursor.value as never), eb('p.id', descending ? '<' : '>', cursor.id)]),
+        eb(ref, 'is', null),
+      ]);
+    });
+  }
+  const rows = await page
+    .leftJoin('retail_stores as rs', 'rs.id', 'p.favorite_store_id')
+    .select([
+      'p.id',
+      'p.full_name',
+      'p.email',
+      'p.phone',
+      'p.favorite_store_id',
+      'rs.name as favorite_store_name',
+      'p.points_balance',
+      'p.lifetime_spend',
+      'p.visits',
+      'p.last_visit_at',
+      'p.sourced_from',
+      'p.age_gate_passed',
+      'p.archived_at',
+      sql<string | number | null>`${sql.ref(ref)}`.as('sort_value'),
+    ])
+    .orderBy(sql`${sql.ref(ref)} ${sql.raw(descending ? 'DESC' : 'ASC')} NULLS LAST`)
+    .orderBy('p.id', descending ? 'desc' : 'asc')
+    .limit(query.limit + 1)
+    .execute();
+  const totalRow = await filtered(db, companyId, query).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const hasMore = rows.length > query.limit;
+  const pageRows = rows.slice(0, query.limit);
+  const last = pageRows.at(-1);
+  const sortValue = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string | number | null));
+  return {
+    personas: pageRows.map((row) => ({
+      id: row.id,
+      name: row.full_name,
+      email: row.email,
+      phone: row.phone,
+      favoriteStore: row.favorite_store_id && row.favorite_store_name ? { id: row.favorite_store_id, name: row.favorite_store_name } : null,
+      points: row.points_balance,
+      lifetimeSpend: row.lifetime_spend,
+      visits: row.visits,
+      lastVisitAt: row.last_visit_at,
+      sourcedFrom: row.sourced_from.map(sourceLabelOf),
+      loyaltyEnrolled: row.age_gate_passed,
+      archived: row.archived_at !== null,
+    })),
+    total: Number(totalRow.total),
+    nextCursor: hasMore && last ? encodeCursor({ value: sortValue(last.sort_value), id: last.id }) : null,
+  };
+}
