@@ -9,6 +9,7 @@ import { startSyncWorker } from './sync/sync-worker.ts';
 import { registerSyncScheduler } from './sync/sync-scheduler.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
 import { createSyncDeps } from './sync/sync-deps.ts';
+import { createRealtimeAdapters, startRealtimeWorker } from './sync/realtime.ts';
 
 /**
  * Patron's command line.
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
     await registerHousekeeping(boss, runtime.database.db, logger);
     await startSyncWorker(boss, createSyncDeps({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }), { concurrency: config.workerConcurrency });
     await registerSyncScheduler(boss, runtime.database.db);
+    await startRealtimeWorker(boss, { db: runtime.database.db, secretKey: config.secretKey, logger, adapters: createRealtimeAdapters(config) });
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }
   if (command === 'start' || command === 'web') {

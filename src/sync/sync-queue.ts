@@ -3,7 +3,7 @@ import type PgBoss from 'pg-boss';
 /** The pg-boss queue of credential syncs. One job = one sync run of one credential. */
 export const SYNC_QUEUE = 'credential-sync';
 
-export type SyncReason = 'connected' | 'scheduled' | 'manual' | 'webhook' | 'resync' | 'token-replaced' | 'continuation' | 'rate-limit-over' | 'busy-retry';
+export type SyncReason = 'connected' | 'scheduled' | 'manual' | 'webhook' | 'resync' | 'token-replaced' | 'continuation' | 'rate-limit-over' | 'busy-retry' | 'recovery';
 
 export type SyncJobData = { credentialId: string; reason: SyncReason };
 

@@ -10,6 +10,7 @@ import { readIntegrationSettings } from '../integrations/integration-settings.ts
 import { raiseNotification, resolveNotification } from '../notifications/notifications.ts';
 import { writeRecords, type CredentialScope, type WriteOutcome } from './record-writer.ts';
 import type { SourceRecord } from './source-records.ts';
+import { applyPendingResync } from './sync-status.ts';
 
 export type SyncDeps = {
   db: Db;
@@ -68,6 +69,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   const connector = deps.connectors[credential.provider];
   if (!connector) return { outcome: 'skipped', reason: `no connector for ${credential.provider}` };
 
+  await applyPendingResync(db, credentialId);
   // We hold the lock, so a run still marked running was cut short by a crash.
   await db
     .updateTable('sync_runs')
@@ -136,7 +138,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
 
   await db
     .updateTable('sync_runs')
-    .set({ outcome: 'succeeded', finished_at: new Date(), requests: totals.requests, current_resource: null })
+    .set({ outcome: 'succeeded', complete, finished_at: new Date(), requests: totals.requests, current_resource: null })
     .where('id', '=', run.id)
     .execute();
   await resolveNotification(db, credential.companyId, invalidCredentialKey(credentialId));

@@ -22,11 +22,35 @@ export async function enqueueDueSyncs(db: Db, boss: PgBoss): Promise<number> {
     WHERE c.status = 'active'
       AND k.sync_enabled_at IS NOT NULL
       AND (last.started_at IS NULL
-           OR last.started_at + make_interval(mins => COALESCE((k.settings->>'syncIntervalMinutes')::int, 1)) <= now())
+           OR last.started_at + make_interval(mins => COALESCE((k.settings->>'syncIntervalMinutes')::int, 1)) <= now()
+           -- A backfill whose continuation job was lost (its worker died between two jobs) goes on at once.
+           OR (last.outcome = 'succeeded' AND last.complete = false))
       AND NOT (last.outcome = 'rate_limited' AND last.retry_at > now())`.execute(db);
   let queued = 0;
   for (const row of due.rows) {
     if (await enqueueSync(boss, { credentialId: row.id, reason: 'scheduled' })) queued++;
+  }
+  return queued;
+}
+
+/**
+ * Runs left `running` by a worker that died (kill -9, lost machine): nobody holds their lock any more,
+ * but pg-boss would only notice the lost job when it expires, minutes later. Queue a recovery run for
+ * each at once; it marks the old run interrupted and carries on from the last committed page.
+ * Returns how many it queued.
+ */
+export async function recoverInterruptedRuns(db: Db, boss: PgBoss): Promise<number> {
+  const running = await db.selectFrom('sync_runs').select('credential_id').distinct().where('outcome', '=', 'running').execute();
+  let queued = 0;
+  for (const { credential_id: credentialId } of running) {
+    const orphaned = await db.connection().execute(async (connection) => {
+      const key = 'sync:' + credentialId;
+      const probe = await sql<{ free: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${key}, 0)) AS free`.execute(connection);
+      if (!probe.rows[0]?.free) return false;
+      await sql`SELECT pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(connection);
+      return true;
+    });
+    if (orphaned && (await enqueueSync(boss, { credentialId, reason: 'recovery' }))) queued++;
   }
   return queued;
 }
@@ -40,10 +64,13 @@ export async function registerSyncScheduler(boss: PgBoss, db: Db): Promise<void>
   await boss.schedule(SCHEDULER_QUEUE, '* * * * *', {}, { singletonKey: 'tick' });
   await boss.work(SCHEDULER_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
     try {
+      await recoverInterruptedRuns(db, boss);
       await enqueueDueSyncs(db, boss);
     } finally {
       await boss.send(SCHEDULER_QUEUE, {}, { singletonKey: 'tick', startAfter: SCHEDULER_TICK_SECONDS });
     }
   });
   await boss.send(SCHEDULER_QUEUE, {}, { singletonKey: 'tick' });
+  // A restarted worker picks up what a crashed one left behind without waiting for the next tick.
+  await recoverInterruptedRuns(db, boss);
 }

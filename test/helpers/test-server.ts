@@ -22,7 +22,7 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; port?: number } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({
     PATRON_SECRET_KEY: randomBytes(32).toString('hex'),
@@ -41,7 +41,8 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   const logger = createLogger(config.logLevel, sink);
   const boss = options.jobs ? await startJobQueue(database.url, logger, { schedule: false }) : undefined;
   const app = await buildApp({ db: database.db, config, logger, boss, connectors: createConnectors(config) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // A fixed port lets a test give the server its own address as PUBLIC_URL before it starts.
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

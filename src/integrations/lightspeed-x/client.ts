@@ -80,6 +80,42 @@ export class LightspeedClient {
     throw classifyFailure(status, response.headers, body, described);
   }
 
+  /**
+   * A call to the legacy 0.9 API under /api (webhook registration lives only there for personal
+   * tokens): form-encoded in, JSON out. Same error classes as `get`.
+   */
+  async legacy(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, form?: Record<string, string>): Promise<unknown> {
+    const url = new URL(this.baseUrl.replace(/\/2\.0$/, '') + path);
+    const described = `${method} ${url.pathname}`;
+    await this.budget.waitTurn();
+    this.onRequest?.();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          accept: 'application/json',
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new LightspeedError(
+        'transient',
+        timedOut ? `Lightspeed did not answer within ${this.timeoutMs / 1000} s (${described}).` : `Could not reach Lightspeed (${described}): ${networkCause(error)}.`,
+        { request: described },
+      );
+    }
+    this.budget.observe(response.headers);
+    const body = parseJson(await response.text().catch(() => undefined));
+    if (response.status >= 200 && response.status < 300) return body ?? null;
+    throw classifyFailure(response.status, response.headers, body, described);
+  }
+
   /** The store behind the token: the credential check and the retailer's name, country and currency. */
   async getRetailer(): Promise<Retailer> {
     const body = await this.get('/retailer');
