@@ -14,6 +14,7 @@ import { registerSyncRoutes } from './routes/sync/sync-routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks/webhook-routes.ts';
 import { registerRealtimeHooks } from './routes/webhooks/realtime-hooks.ts';
 import { registerPersonaRoutes } from './routes/personas/persona-routes.ts';
+import { registerStoreRoutes } from './routes/stores/store-routes.ts';
 
 /** Where `npm run build:web` puts the SPA. */
 export const webDistDir = join(import.meta.dirname, '..', '..', 'dist', 'web');
@@ -66,6 +67,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
   registerSyncRoutes(app, context);
   registerWebhookRoutes(app, context);
   registerPersonaRoutes(app, context);
+  registerStoreRoutes(app, context);
 
   await serveWebApp(app);
   return Object.assign(app, { routeList });

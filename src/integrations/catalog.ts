@@ -31,8 +31,8 @@ export const catalog: IntegrationEntry[] = [
     features: {
       customers: true,
       salesWithLineItems: true,
-      storeMapping: false,
-      favoriteStore: false,
+      storeMapping: true,
+      favoriteStore: true,
       loyaltyPoints: false,
       realtimeUpdates: false,
       deletions: true,

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { refreshFavoriteStores } from '../stores/favorite-store.ts';
 
 type Trx = Transaction<Database>;
 
@@ -83,11 +84,12 @@ async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
 }
 
 /**
- * Spend is tax-inclusive and net of returns (a completed return is a closed sale with negative
+ * The favorite store, then spend and visits. Spend is tax-inclusive and net of returns (a completed return is a closed sale with negative
  * totals) and of voids (a voided sale is not closed). Visits count closed sales that are not returns.
  */
 export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise<void> {
   if (personaIds.length === 0) return;
+  await refreshFavoriteStores(trx, personaIds);
   await sql`
     WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
     counted AS (

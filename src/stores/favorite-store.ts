@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+/**
+ * A persona's favorite store: the active, mapped store with the most visits (closed sales that are
+ * not returns); ties go to the store visited most recently. Sales at unmapped outlets do not count.
+ */
+export async function refreshFavoriteStores(db: Db, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  await sql`
+    WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
+    visits AS (
+      SELECT sc.persona_id, m.retail_store_id, count(*) AS visits, max(s.sale_date) AS last_visit
+      FROM source_customers sc
+      JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+      JOIN source_locations l ON l.credential_id = s.credential_id AND l.external_id = s.location_external_id
+      JOIN store_mappings m ON m.source_location_id = l.id
+      JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL AND s.return_for_external_id IS NULL
+      GROUP BY sc.persona_id, m.retail_store_id
+    ),
+    best AS (
+      SELECT DISTINCT ON (persona_id) persona_id, retail_store_id
+      FROM visits ORDER BY persona_id, visits DESC, last_visit DESC NULLS LAST, retail_store_id
+    )
+    UPDATE personas p SET favorite_store_id = best.retail_store_id
+    FROM ids LEFT JOIN best ON best.persona_id = ids.id
+    WHERE p.id = ids.id AND p.favorite_store_id IS DISTINCT FROM best.retail_store_id`.execute(db);
+}
+
+/** The personas with sales at any of these POS locations: whose favorite a mapping change can move. */
+export async function personasWithSalesAt(db: Db, sourceLocationIds: string[]): Promise<string[]> {
+  if (sourceLocationIds.length === 0) return [];
+  const rows = await sql<{ persona_id: string }>`
+    SELECT DISTINCT sc.persona_id
+    FROM source_locations l
+    JOIN sales s ON s.credential_id = l.credential_id AND s.location_external_id = l.external_id
+    JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
+    WHERE l.id = ANY(${sourceLocationIds}::uuid[]) AND sc.persona_id IS NOT NULL`.execute(db);
+  return rows.rows.map((row) => row.persona_id);
+}
