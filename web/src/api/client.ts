@@ -42,7 +42,7 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
   onUnauthenticated = handler;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (signal) init.signal = signal;
   if (body !== undefined) {
@@ -76,6 +76,64 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   return parsed as T;
 }
 
+export type IntegrationSummary = { id: string; name: string; category: string; description: string; credentialCount: number };
+
+export type IntegrationGrid = {
+  features: Array<{ id: string; label: string }>;
+  integrations: Array<{ id: string; name: string; category: string; features: Record<string, boolean> }>;
+};
+
+export type EmailConsent = 'respect_do_not_email' | 'opt_out_only';
+
+export type IntegrationSettings = {
+  /** YYYY-MM-DD; null imports the whole history. */
+  historyStartDate: string | null;
+  excludedCustomerGroupIds: string[];
+  emailConsent: EmailConsent;
+  realtimeUpdates: boolean;
+  /** 1..1440 */
+  syncIntervalMinutes: number;
+};
+
+export type CredentialStatus = 'active' | 'invalid' | 'paused';
+
+export type Credential = {
+  id: string;
+  storeAddress: string;
+  storeName: string;
+  tokenMasked: string;
+  status: CredentialStatus;
+  statusReason: string | null;
+  outletCount: number;
+  registerCount: number;
+  /** Requests allowed per 5-minute window, once Lightspeed has reported it. */
+  rateLimit: number | null;
+  country: string | null;
+  currency: string | null;
+  lastCheckedAt: string | null;
+  createdAt: string;
+};
+
+export type Connection = {
+  provider: string;
+  id: string | null;
+  ageGateConfirmed: boolean;
+  ageGateConfirmedAt: string | null;
+  settings: IntegrationSettings;
+  credentials: Credential[];
+  updatedAt: string | null;
+};
+
+export type ConnectionPage = {
+  integration: { id: string; name: string; credentialLabels: { token: string; storeAddress: string } };
+  connection: Connection;
+  realtimeAvailable: boolean;
+};
+
+export type CustomerGroup = { id: string; name: string };
+
+const connectionPath = (provider: string) => `/api/connections/${encodeURIComponent(provider)}`;
+
 export const api = {
   setup: () => request<{ hasUsers: boolean }>('GET', '/api/setup'),
   me: (signal?: AbortSignal) => request<Session>('GET', '/api/auth/me', undefined, signal),
@@ -88,6 +146,21 @@ export const api = {
     request<{ user: User }>('POST', '/api/users', input),
   notifications: (signal?: AbortSignal) =>
     request<{ notifications: Notification[]; count: number }>('GET', '/api/notifications', undefined, signal),
+  integrations: (query: string, signal?: AbortSignal) =>
+    request<{ integrations: IntegrationSummary[] }>('GET', `/api/integrations${query ? `?q=${encodeURIComponent(query)}` : ''}`, undefined, signal),
+  integrationGrid: (signal?: AbortSignal) => request<IntegrationGrid>('GET', '/api/integrations/grid', undefined, signal),
+  connection: (provider: string, signal?: AbortSignal) => request<ConnectionPage>('GET', connectionPath(provider), undefined, signal),
+  addCredential: (provider: string, input: { token: string; storeAddress: string }) =>
+    request<{ credential: Credential }>('POST', `${connectionPath(provider)}/credentials`, input),
+  replaceToken: (provider: string, credentialId: string, token: string) =>
+    request<{ credential: Credential }>('PUT', `${connectionPath(provider)}/credentials/${encodeURIComponent(credentialId)}/token`, { token }),
+  removeCredential: (provider: string, credentialId: string, data: 'keep' | 'purge') =>
+    request<{ ok: true }>('DELETE', `${connectionPath(provider)}/credentials/${encodeURIComponent(credentialId)}?data=${data}`),
+  updateConnection: (provider: string, input: { ageGateConfirmed: boolean; settings: IntegrationSettings }) =>
+    request<{ connection: Connection; syncQueued: string[] }>('PUT', connectionPath(provider), input),
+  /** The store's customer groups, known after the first sync. A 404 means the server cannot list them yet. */
+  customerGroups: (provider: string, signal?: AbortSignal) =>
+    request<{ groups: CustomerGroup[] }>('GET', `${connectionPath(provider)}/customer-groups`, undefined, signal),
 };
 
 export function isAbort(error: unknown): boolean {

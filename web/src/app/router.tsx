@@ -6,6 +6,8 @@ import { SignUpPage } from '../pages/auth/SignUpPage.tsx';
 import { PersonasPage } from '../pages/personas/PersonasPage.tsx';
 import { SettingsLayout } from '../pages/settings/SettingsLayout.tsx';
 import { IntegrationsPage } from '../pages/settings/integrations/IntegrationsPage.tsx';
+import { IntegrationGridPage } from '../pages/settings/integrations/IntegrationGridPage.tsx';
+import { LightspeedConnectionPage } from '../pages/settings/integrations/lightspeed/LightspeedConnectionPage.tsx';
 import { CompanyAccountPage } from '../pages/settings/company/CompanyAccountPage.tsx';
 import { RetailStorePage } from '../pages/settings/company/RetailStorePage.tsx';
 import { NotificationsPage } from '../pages/notifications/NotificationsPage.tsx';
@@ -20,7 +22,10 @@ function Root() {
   );
 }
 
-/** Every screen of the app, following its navigation: Personas, Settings > …, notifications. */
+/**
+ * Every screen of the app, following its navigation: Personas, Settings > … (Integrations, the
+ * Integration Grid, the Lightspeed X-Series connection, Company Account), notifications.
+ */
 export const router = createBrowserRouter([
   {
     element: <Root />,
@@ -42,6 +47,8 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <Navigate to="/settings/integrations" replace /> },
               { path: 'integrations', element: <IntegrationsPage /> },
+              { path: 'integrations/grid', element: <IntegrationGridPage /> },
+              { path: 'integrations/lightspeed-x', element: <LightspeedConnectionPage /> },
               { path: 'company', element: <CompanyAccountPage /> },
               { path: 'company/retail-store', element: <RetailStorePage /> },
             ],
