@@ -17,7 +17,7 @@ export async function enqueueDueSyncs(db: Db, boss: PgBoss): Promise<number> {
     FROM credentials c
     JOIN connections k ON k.id = c.connection_id
     LEFT JOIN LATERAL (
-      SELECT started_at, outcome, retry_at FROM sync_runs r WHERE r.credential_id = c.id ORDER BY started_at DESC LIMIT 1
+      SELECT started_at, outcome, retry_at, complete FROM sync_runs r WHERE r.credential_id = c.id ORDER BY started_at DESC LIMIT 1
     ) last ON true
     WHERE c.status = 'active'
       AND k.sync_enabled_at IS NOT NULL
@@ -25,7 +25,8 @@ export async function enqueueDueSyncs(db: Db, boss: PgBoss): Promise<number> {
            OR last.started_at + make_interval(mins => COALESCE((k.settings->>'syncIntervalMinutes')::int, 1)) <= now()
            -- A backfill whose continuation job was lost (its worker died between two jobs) goes on at once.
            OR (last.outcome = 'succeeded' AND last.complete = false))
-      AND NOT (last.outcome = 'rate_limited' AND last.retry_at > now())`.execute(db);
+      -- COALESCE: with no run yet, the comparison is NULL, and NOT NULL would drop a never-synced credential.
+      AND NOT COALESCE(last.outcome = 'rate_limited' AND last.retry_at > now(), false)`.execute(db);
   let queued = 0;
   for (const row of due.rows) {
     if (await enqueueSync(boss, { credentialId: row.id, reason: 'scheduled' })) queued++;

@@ -22,7 +22,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 /** A `patron worker` process, as production runs it, that a test can kill -9 at will. */
 export type WorkerProcess = { child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): Promise<void> };
 
-export function startWorkerProcess(env: { databaseUrl: string; secretKeyHex: string; lightspeedBaseUrl: string; concurrency?: number }): WorkerProcess {
+export function startWorkerProcess(env: { databaseUrl: string; secretKeyHex: string; lightspeedBaseUrl: string; concurrency?: number; logLevel?: string }): WorkerProcess {
   const dataDir = mkdtempSync(join(tmpdir(), 'patron-worker-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
     cwd: repoRoot,
@@ -32,7 +32,7 @@ export function startWorkerProcess(env: { databaseUrl: string; secretKeyHex: str
       DATABASE_URL: env.databaseUrl,
       PATRON_SECRET_KEY: env.secretKeyHex,
       LIGHTSPEED_BASE_URL: env.lightspeedBaseUrl,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: env.logLevel ?? process.env.WORKER_LOG_LEVEL ?? 'warn',
       PATRON_DATA_DIR: dataDir,
       PATRON_WORKER_CONCURRENCY: String(env.concurrency ?? 4),
     },
