@@ -564,6 +564,49 @@ export class Store {
     return sale;
   }
 
+  /**
+   * Edit a sale's lines after the fact (a correction in the back office): same sale, invoice, status
+   * and customer; lines, totals and (for closed sales) payments recomputed; a new version.
+   */
+  editSaleLines(id: string, lines: NonNullable<SaleInput['lines']>): Sale {
+    const { index, sale: before } = this.editSale(id);
+    const register = this.registers.getById(before.register_id);
+    if (!register) throw new Error(`sale ${id} has no register`);
+    const cust = this.customers.getById(before.customer_id);
+    const specs: LineSpec[] = lines.map((l) => {
+      const product = l.productId ? this.products.getById(l.productId) : this.rng.pick(this.setup.sellable);
+      if (!product) throw new Error(`unknown product ${l.productId}`);
+      return { product, quantity: l.quantity ?? 1, discount: l.discount ?? 0, salespersonId: before.user_id };
+    });
+    const saleMs = Date.parse(before.sale_date);
+    const pt = this.setup.paymentTypes;
+    const closed = stateOf(before.status).state === 'closed';
+    const after = assembleSale({
+      id,
+      rng: this.rng,
+      register,
+      userId: before.user_id,
+      customerId: before.customer_id,
+      loyalty: Boolean(cust?.enable_loyalty && cust.first_name !== null),
+      status: before.status,
+      lines: specs,
+      invoiceSequence: before.invoice_sequence,
+      saleMs,
+      payments: (total): PaymentSpec[] => (closed ? tenderPayments(this.rng, pt, total, saleMs) : before.payments.map((p) => ({ type: pt.find((t) => t.id === p.retailer_payment_type_id) ?? pt[0]!, amount: p.amount, dateMs: Date.parse(p.payment_date) }))),
+      taxes: this.taxes,
+      loyaltyRatio: Number((this.retailer['loyalty'] as { ratio: number }).ratio),
+      note: before.note ?? '',
+      version: 0,
+    });
+    Object.assign(after, { invoice_number: before.invoice_number, receipt_number: before.receipt_number, short_code: before.short_code, created_at: before.created_at, return_for: before.return_for });
+    this.saveSale(index, after);
+    if (closed) {
+      this.applyToCustomer(before, -1);
+      this.applyToCustomer(after, 1);
+    }
+    return after;
+  }
+
   /** Pay off a layby or on-account sale: LAYBY → LAYBY_CLOSED, ONACCOUNT → ONACCOUNT_CLOSED. */
   closeSale(id: string): Sale {
     const { index, sale } = this.editSale(id);

@@ -51,6 +51,7 @@ export type ConnectionsTable = {
   age_gate_confirmed_by: string | null;
   settings: ColumnType<unknown, string | undefined, string>;
   sync_enabled_at: Timestamp | null;
+  loyalty_start_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
@@ -293,6 +294,35 @@ export type StoreMappingsTable = {
   created_at: CreatedAt;
 };
 
+export type LoyaltyProgramsTable = {
+  company_id: string;
+  points_per_unit: ColumnType<string, string | number | undefined, string | number>;
+  basis: ColumnType<'tax_inclusive' | 'tax_exclusive', 'tax_inclusive' | 'tax_exclusive' | undefined, 'tax_inclusive' | 'tax_exclusive'>;
+  start_date: ColumnType<string | null, string | null | undefined, string | null>;
+  earning_attributes: ColumnType<string[], string[] | undefined, string[]>;
+  minimum_age: number | null;
+  blocked_emails: ColumnType<string[], string[] | undefined, string[]>;
+  blocked_phones: ColumnType<string[], string[] | undefined, string[]>;
+  block_pos_staff: Generated<boolean>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+};
+
+export type LedgerKind = 'earn' | 'reversal' | 'return' | 'adjustment' | 'transfer' | 'manual';
+
+export type LoyaltyLedgerTable = {
+  id: Generated<string>;
+  company_id: string;
+  persona_id: string;
+  sale_id: string | null;
+  kind: LedgerKind;
+  points: ColumnType<string, string | number, string | number>;
+  reason: string;
+  created_by: string | null;
+  idempotency_key: string;
+  created_at: Timestamp;
+};
+
 export type Database = {
   companies: CompaniesTable;
   users: UsersTable;
@@ -316,4 +346,6 @@ export type Database = {
   persona_merges: PersonaMergesTable;
   retail_stores: RetailStoresTable;
   store_mappings: StoreMappingsTable;
+  loyalty_programs: LoyaltyProgramsTable;
+  loyalty_ledger: LoyaltyLedgerTable;
 };

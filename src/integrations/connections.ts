@@ -201,7 +201,7 @@ export async function updateConnection(
   userId: string,
   provider: string,
   input: { ageGateConfirmed: boolean; settings: IntegrationSettings },
-): Promise<{ credentialIds: string[] }> {
+): Promise<{ credentialIds: string[]; connectionId: string; ageGateChanged: boolean }> {
   const connectionId = await ensureConnection(db, companyId, provider);
   const current = await db.selectFrom('connections').select(['age_gate_confirmed', 'sync_enabled_at']).where('id', '=', connectionId).executeTakeFirstOrThrow();
   const confirmationChanged = current.age_gate_confirmed !== input.ageGateConfirmed;
@@ -226,7 +226,7 @@ export async function updateConnection(
     .where('company_id', '=', companyId)
     .where('status', '=', 'active')
     .execute();
-  return { credentialIds: credentials.map((row) => row.id) };
+  return { credentialIds: credentials.map((row) => row.id), connectionId, ageGateChanged: confirmationChanged };
 }
 
 async function findCredentialView(db: Db, companyId: string, provider: string, credentialId: string): Promise<CredentialView> {

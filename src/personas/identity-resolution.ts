@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { personaEligibility } from './identifiers.ts';
-import { refreshPersonas } from './persona-refresh.ts';
+import { refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
 
 type Trx = Transaction<Database>;
 
@@ -156,6 +156,12 @@ export async function mergePersonas(trx: Trx, companyId: string, merges: Array<{
     FROM jsonb_to_recordset(${payload}::jsonb) AS m(survivor uuid, merged uuid)
     WHERE s.persona_id = m.merged`.execute(trx);
   await sql`DELETE FROM persona_identifiers WHERE persona_id = ANY(${merges.map((m) => m.merged)}::uuid[])`.execute(trx);
+  // Points move with the person: the survivor's balance is the sum of both, exactly.
+  await sql`
+    UPDATE loyalty_ledger l SET persona_id = m.survivor
+    FROM jsonb_to_recordset(${payload}::jsonb) AS m(survivor uuid, merged uuid)
+    WHERE l.persona_id = m.merged`.execute(trx);
+  await refreshPointBalances(trx, [...new Set(merges.flatMap((m) => [m.survivor, m.merged]))]);
   await sql`
     UPDATE personas p SET merged_into = m.survivor, archived_at = coalesce(p.archived_at, now()), updated_at = now()
     FROM jsonb_to_recordset(${payload}::jsonb) AS m(survivor uuid, merged uuid)

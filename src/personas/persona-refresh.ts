@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import type { Db } from '../db/database.ts';
 import { refreshFavoriteStores } from '../stores/favorite-store.ts';
 
 type Trx = Transaction<Database>;
@@ -110,4 +111,12 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
       last_visit_at = counted.last_visit
     FROM ids LEFT JOIN counted ON counted.persona_id = ids.id
     WHERE p.id = ids.id`.execute(trx);
+}
+
+/** Balances are sums of the loyalty ledger; the persona row keeps a copy for the list's sort and display. */
+export async function refreshPointBalances(db: Db, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  await sql`
+    UPDATE personas p SET points_balance = coalesce((SELECT sum(l.points) FROM loyalty_ledger l WHERE l.persona_id = p.id), 0)
+    WHERE p.id = ANY(${personaIds}::uuid[])`.execute(db);
 }

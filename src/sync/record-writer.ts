@@ -21,7 +21,7 @@ export type CredentialScope = { credentialId: string; companyId: string; region:
  * What a page write changed. `customersTouched` are the external ids of customers whose persona
  * or aggregates may need another look: the page's customers, or the old and new buyers of changed sales.
  */
-export type WriteOutcome = { changed: number; customersTouched: string[] };
+export type WriteOutcome = { changed: number; customersTouched: string[]; changedSaleIds?: string[] };
 
 /**
  * Writes one page of normalized records. Each kind goes in a single statement that reads the page
@@ -263,5 +263,5 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
   const customersTouched = new Set<string>();
   for (const row of previous.rows) if (row.customer_external_id) customersTouched.add(row.customer_external_id);
   for (const sale of latest) if (sale.customerExternalId && saleIdByExternal.has(sale.externalId)) customersTouched.add(sale.customerExternalId);
-  return { changed: changed.rows.length, customersTouched: [...customersTouched] };
+  return { changed: changed.rows.length, customersTouched: [...customersTouched], changedSaleIds: changedIds };
 }

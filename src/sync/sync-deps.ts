@@ -3,12 +3,13 @@ import type { Logger } from '../logger.ts';
 import type { Connectors } from '../integrations/connectors.ts';
 import { personaSyncHook } from '../personas/persona-sync-hook.ts';
 import { storeSyncHook } from '../stores/store-sync-hook.ts';
+import { loyaltySyncHook } from '../loyalty/loyalty-sync-hook.ts';
 import type { SyncDeps } from './sync-runner.ts';
 
 /**
  * The sync as the product runs it: records are written, then the core modules update what hangs
- * off them in the same transaction (personas, the unmapped-stores check; loyalty adds its hook here).
+ * off them in the same transaction (personas, the unmapped-stores check, loyalty points).
  */
 export function createSyncDeps(base: { db: Db; secretKey: Buffer; connectors: Connectors; logger: Logger }): SyncDeps {
-  return { ...base, afterPageHooks: [personaSyncHook, storeSyncHook] };
+  return { ...base, afterPageHooks: [personaSyncHook, storeSyncHook, loyaltySyncHook] };
 }

@@ -149,10 +149,13 @@ export class LightspeedClient {
       const records = envelope.data.data;
       if (records.length === 0) return;
       const next = envelope.data.version?.max ?? largestVersion(records);
-      if (next === undefined || next <= cursor) {
-        // Without this guard a store that repeats a page would keep a sync busy forever.
-        throw new LightspeedError('bad_payload', `The ${resourceName} cursor did not advance past ${cursor}.`, { path: 'version.max' });
+      if (next === undefined) {
+        throw new LightspeedError('bad_payload', `The ${resourceName} page has no versions to continue from.`, { path: 'version.max' });
       }
+      // A page holding nothing newer than the cursor repeats what we already have (a replayed or
+      // overlapping page). Stop here rather than loop: the cursor has not moved, so the next run
+      // carries on from the same place and nothing is skipped.
+      if (next <= cursor) return;
       yield { records, cursor: next };
       cursor = next;
     }

@@ -11,6 +11,7 @@ import {
 } from '../../../integrations/connections.ts';
 import { IntegrationSettingsSchema } from '../../../integrations/integration-settings.ts';
 import { enqueueSync } from '../../../sync/sync-queue.ts';
+import { applyAgeGateChange } from '../../../loyalty/age-gate.ts';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { requireAdmin, requireUser } from '../../session-auth.ts';
@@ -133,7 +134,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
     const user = await requireAdmin(db, request);
     const { entry } = providerOf(request.params);
     const body = parseInput(UpdateConnectionBody, request.body);
-    const { credentialIds } = await updateConnection(db, user.companyId, user.userId, entry.id, body);
+    const { credentialIds, connectionId, ageGateChanged } = await updateConnection(db, user.companyId, user.userId, entry.id, body);
+    if (ageGateChanged) await applyAgeGateChange(db, user.companyId, connectionId);
     const queued: string[] = [];
     if (boss) {
       for (const credentialId of credentialIds) {

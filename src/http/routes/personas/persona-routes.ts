@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { getPersonaDetail } from '../../../personas/persona-detail.ts';
+import { getPersonaLoyalty } from '../../../loyalty/loyalty-summary.ts';
 import { listPersonas, personaSorts, type PersonaListQuery } from '../../../personas/persona-list.ts';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../errors.ts';
@@ -78,6 +79,6 @@ export function registerPersonaRoutes(app: FastifyInstance, { db }: AppContext):
     if (!params.success) throw notFound('That persona');
     const persona = await getPersonaDetail(db, user.companyId, params.data.personaId);
     if (!persona) throw notFound('That persona');
-    return { persona };
+    return { persona, loyalty: await getPersonaLoyalty(db, user.companyId, persona) };
   });
 }

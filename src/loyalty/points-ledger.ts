@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { LedgerKind } from '../db/tables.ts';
+import { getLoyaltyProgram } from './loyalty-program.ts';
+import { enrolmentBlock, salePoints } from './points-rules.ts';
+import { refreshPointBalances } from '../personas/persona-refresh.ts';
+
+type LedgerRow = { persona_id: string; sale_id: string; kind: LedgerKind; points: number; reason: string; idempotency_key: string };
+
+/**
+ * Brings the ledger of these sales to what the program says they are worth, by writing only the
+ * difference: an earn for a newly closed sale, a reversal when it is voided or deleted, a return's
+ * deduction, an adjustment when Lightspeed edits it, and a transfer when it moves to another person.
+ * Running it again changes nothing, so replays, resyncs and duplicate deliveries are harmless.
+ *
+ * A persona that may not earn (age gate not confirmed, under age, employee) gains nothing new, but
+ * keeps what it earned before; reductions (voids, returns) still apply.
+ */
+export async function reconcileSalePoints(db: Db, companyId: string, changedSaleIds: string[]): Promise<string[]> {
+  if (changedSaleIds.length === 0) return [];
+  // A return is worth at most what its sale earned, so when a sale changes its returns are re-checked.
+  const returns = await sql<{ id: string }>`
+    SELECT r.id FROM sales s JOIN sales r ON r.credential_id = s.credential_id AND r.return_for_external_id = s.external_id
+    WHERE s.id = ANY(${changedSaleIds}::uuid[])`.execute(db);
+  const saleIds = [...new Set([...changedSaleIds, ...returns.rows.map((row) => row.id)])];
+  const program = await getLoyaltyProgram(db, companyId);
+  const staff = await sql<{ email: string }>`
+    SELECT DISTINCT lower(st.email) AS email FROM source_staff st JOIN credentials c ON c.id = st.credential_id
+    WHERE c.company_id = ${companyId} AND st.email IS NOT NULL AND st.deleted_at IS NULL`.execute(db);
+  const staffEmails = new Set(staff.rows.map((row) => row.email));
+
+  const sales = await sql<{
+    id: string; version: number; state: 'closed' | 'pending' | 'voided' | 'parked'; deleted: boolean; attributes: string[];
+    total_excl_tax: string; total_incl_tax: string; sale_date: Date | null; original_id: string | null; is_return: boolean;
+    persona_id: string | null; age_gate_passed: boolean | null; birth_date: string | null; email: string | null; phone: string | null;
+    start_override: string | null;
+  }>`
+    SELECT s.id, s.version, s.state, s.deleted_at IS NOT NULL AS deleted, s.attributes, s.total_excl_tax::text, s.total_incl_tax::text, s.sale_date,
+      o.id AS original_id, s.return_for_external_id IS NOT NULL AS is_return,
+      sc.persona_id, p.age_gate_passed, p.birth_date::text, p.email, p.phone, k.loyalty_start_date::text AS start_override
+    FROM sales s
+    JOIN credentials c ON c.id = s.credential_id
+    JOIN connections k ON k.id = c.connection_id
+    LEFT JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
+    LEFT JOIN personas p ON p.id = sc.persona_id
+    LEFT JOIN sales o ON o.credential_id = s.credential_id AND o.external_id = s.return_for_external_id
+    WHERE s.id = ANY(${saleIds}::uuid[]) AND s.company_id = ${companyId}`.execute(db);
+
+  const involved = [...new Set([...sales.rows.map((sale) => sale.id), ...sales.rows.flatMap((sale) => (sale.original_id ? [sale.original_id] : []))])];
+  const existing = await sql<{ sale_id: string; persona_id: string; points: string }>`
+    SELECT sale_id, persona_id, sum(points)::text AS points FROM loyalty_ledger
+    WHERE sale_id = ANY(${involved}::uuid[]) GROUP BY sale_id, persona_id`.execute(db);
+  // sale → persona → points, kept current as rows are planned, so a return sees its sale's new total.
+  const sums = new Map<string, Map<string, number>>();
+  const add = (saleId: string, personaId: string, points: number) => {
+    const bySale = sums.get(saleId) ?? new Map<string, number>();
+    bySale.set(personaId, (bySale.get(personaId) ?? 0) + points);
+    sums.set(saleId, bySale);
+  };
+  for (const row of existing.rows) add(row.sale_id, row.persona_id, Number(row.points));
+
+  const rows: LedgerRow[] = [];
+  const plan = (row: Omit<LedgerRow, 'idempotency_key'>, key: string) => {
+    rows.push({ ...row, idempotency_key: key });
+    add(row.sale_id, row.persona_id, row.points);
+  };
+  // Sales before returns, so a return is capped by what its sale has earned after this batch.
+  const ordered = [...sales.rows].sort((a, b) => Number(a.is_return) - Number(b.is_return));
+  for (const sale of ordered) {
+    const personaId = sale.persona_id;
+    if (!personaId) continue;
+    const bySale = sums.get(sale.id) ?? new Map<string, number>();
+    for (const [other, points] of [...bySale.entries()]) {
+      if (other === personaId || Math.abs(points) < 1e-9) continue;
+      const key = `sale:${sale.id}:v${sale.version}:transfer:${other}:${personaId}`;
+      plan({ persona_id: other, sale_id: sale.id, kind: 'transfer', points: -points, reason: 'Sale moved to another customer' }, `${key}:out`);
+      plan({ persona_id: personaId, sale_id: sale.id, kind: 'transfer', points, reason: 'Sale moved from another customer' }, `${key}:in`);
+    }
+    const current = sums.get(sale.id)?.get(personaId) ?? 0;
+    let worth = salePoints(
+      {
+        state: sale.state,
+        deleted: sale.deleted,
+        attributes: sale.attributes,
+        totalExclTax: Number(sale.total_excl_tax),
+        totalInclTax: Number(sale.total_incl_tax),
+        saleDate: sale.sale_date?.toISOString() ?? null,
+        isReturn: sale.is_return,
+      },
+      program,
+      sale.start_override ?? program.startDate,
+    );
+    if (sale.is_return) {
+      // A return gives back at most what its sale earned (nothing, if it earned nothing).
+      const earned = sale.original_id ? [...(sums.get(sale.original_id)?.values() ?? [])].reduce((total, points) => total + points, 0) : 0;
+      worth = Math.max(worth, -Math.max(0, earned));
+    }
+    const mayEarn =
+      enrolmentBlock({ ageGatePassed: sale.age_gate_passed ?? false, birthDate: sale.birth_date, email: sale.email, phone: sale.phone }, program, staffEmails) === null;
+    const target = mayEarn ? worth : Math.min(current, worth);
+    const delta = target - current;
+    if (Math.abs(delta) < 1e-9) continue;
+    const kind: LedgerKind = sale.is_return ? 'return' : current === 0 && target > 0 ? 'earn' : target === 0 ? 'reversal' : 'adjustment';
+    const reason = {
+      earn: 'Points for a sale',
+      reversal: sale.deleted ? 'Sale deleted' : sale.state === 'voided' ? 'Sale voided' : 'Sale no longer earns',
+      return: 'Items returned',
+      adjustment: 'Sale changed in the POS',
+      transfer: '',
+      manual: '',
+    }[kind];
+    plan({ persona_id: personaId, sale_id: sale.id, kind, points: delta, reason }, `sale:${sale.id}:v${sale.version}:${kind}:${personaId}:${target}`);
+  }
+
+  if (rows.length > 0) {
+    await sql`
+      INSERT INTO loyalty_ledger (company_id, persona_id, sale_id, kind, points, reason, idempotency_key)
+      SELECT ${companyId}::uuid, r.persona_id, r.sale_id, r.kind, r.points, r.reason, r.idempotency_key
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(persona_id uuid, sale_id uuid, kind text, points numeric, reason text, idempotency_key text)
+      ON CONFLICT (company_id, idempotency_key) DO NOTHING`.execute(db);
+  }
+  const touched = [...new Set(rows.map((row) => row.persona_id))];
+  await refreshPointBalances(db, touched);
+  return touched;
+}
+
+/** Re-checks every sale of these personas: used when their right to earn may have changed. */
+export async function reconcilePersonaPoints(db: Db, companyId: string, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  const sales = await sql<{ id: string }>`
+    SELECT s.id FROM source_customers sc JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+    WHERE sc.persona_id = ANY(${personaIds}::uuid[])`.execute(db);
+  const ids = sales.rows.map((row) => row.id);
+  for (let start = 0; start < ids.length; start += 2000) await reconcileSalePoints(db, companyId, ids.slice(start, start + 2000));
+}
+
+/** A manual adjustment by a user, with its reason; refused when it would take the balance below zero. */
+export async function adjustPoints(db: Db, companyId: string, userId: string, personaId: string, points: number, reason: string, requestKey: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const persona = await trx.selectFrom('personas').select(['points_balance']).where('id', '=', personaId).where('company_id', '=', companyId).forUpdate().executeTakeFirst();
+    if (!persona) throw Object.assign(new Error('not found'), { code: 'persona_not_found' });
+    if (Number(persona.points_balance) + points < 0) throw Object.assign(new Error('negative'), { code: 'negative_balance' });
+    await trx
+      .insertInto('loyalty_ledger')
+      .values({ company_id: companyId, persona_id: personaId, kind: 'manual', points, reason, created_by: userId, idempotency_key: `manual:${requestKey}` })
+      .onConflict((conflict) => conflict.columns(['company_id', 'idempotency_key']).doNothing())
+      .execute();
+    await refreshPointBalances(trx, [personaId]);
+  });
+}
