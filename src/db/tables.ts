@@ -56,7 +56,7 @@ export type ConnectionsTable = {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
-export type CredentialStatus = 'active' | 'invalid' | 'paused';
+export type CredentialStatus = 'active' | 'invalid' | 'paused' | 'removed';
 
 export type CredentialsTable = {
   id: Generated<string>;

@@ -12,7 +12,6 @@ import { registerHealthRoutes } from './routes/health/health-routes.ts';
 import { registerIntegrationRoutes } from './routes/integrations/integration-routes.ts';
 import { registerSyncRoutes } from './routes/sync/sync-routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks/webhook-routes.ts';
-import { registerRealtimeHooks } from './routes/webhooks/realtime-hooks.ts';
 import { registerPersonaRoutes } from './routes/personas/persona-routes.ts';
 import { registerStoreRoutes } from './routes/stores/store-routes.ts';
 import { registerLoyaltyRoutes } from './routes/loyalty/loyalty-routes.ts';
@@ -63,7 +62,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
   registerAuthRoutes(app, context);
   registerUserRoutes(app, context);
   registerNotificationRoutes(app, context);
-  registerRealtimeHooks(app, context);
   registerIntegrationRoutes(app, context);
   registerSyncRoutes(app, context);
   registerWebhookRoutes(app, context);

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { refreshPersonas, refreshPointBalances } from '../personas/persona-refresh.ts';
+import { checkUnmappedLocations } from '../stores/unmapped-locations.ts';
 import type { Db } from '../db/database.ts';
+import type { CredentialStatus } from '../db/tables.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { seal, maskSecret } from '../secrets/token-cipher.ts';
 import type { PosConnector } from './connector.ts';
@@ -14,7 +18,7 @@ export type CredentialView = {
   storeAddress: string;
   storeName: string;
   tokenMasked: string;
-  status: 'active' | 'invalid' | 'paused';
+  status: Exclude<CredentialStatus, 'removed'>;
   statusReason: string | null;
   outletCount: number;
   registerCount: number;
@@ -64,6 +68,7 @@ export async function getConnectionView(db: Db, companyId: string, provider: str
     ])
     .where('connection_id', '=', connection.id)
     .where('company_id', '=', companyId)
+    .where('status', '<>', 'removed')
     .orderBy('created_at')
     .execute();
   return {
@@ -73,7 +78,7 @@ export async function getConnectionView(db: Db, companyId: string, provider: str
     ageGateConfirmedAt: connection.age_gate_confirmed_at,
     settings: readIntegrationSettings(connection.settings),
     updatedAt: connection.updated_at,
-    credentials: credentials.map(({ token_last4, ...rest }) => ({ ...rest, tokenMasked: maskSecret(token_last4) })),
+    credentials: credentials.map(({ token_last4, status, ...rest }) => ({ ...rest, status: status as CredentialView['status'], tokenMasked: maskSecret(token_last4) })),
   };
 }
 
@@ -104,15 +109,39 @@ export async function addCredential(
   const { summary } = check;
   const duplicate = await db
     .selectFrom('credentials')
-    .select('domain_prefix')
+    .select(['id', 'domain_prefix', 'status', 'retailer_id'])
     .where('company_id', '=', companyId)
     .where((eb) => eb.or([eb('retailer_id', '=', summary.externalStoreId), eb('domain_prefix', '=', check.storeAddress)]))
     .executeTakeFirst();
+  const connectionId = await ensureConnection(db, companyId, connector.provider);
+  const sealed = seal(token, secretKey);
+  if (duplicate?.status === 'removed' && duplicate.retailer_id === summary.externalStoreId) {
+    // The store was removed with its data kept: it comes back with that data and carries on syncing from its cursors.
+    await db
+      .updateTable('credentials')
+      .set({
+        connection_id: connectionId,
+        domain_prefix: check.storeAddress,
+        token_ciphertext: sealed.ciphertext,
+        token_iv: sealed.iv,
+        token_tag: sealed.tag,
+        token_last4: token.slice(-4),
+        retailer_name: summary.name,
+        outlet_count: summary.locationCount,
+        register_count: summary.registerCount,
+        rate_limit: summary.rateLimit,
+        status: 'active',
+        status_reason: null,
+        last_checked_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where('id', '=', duplicate.id)
+      .execute();
+    return findCredentialView(db, companyId, connector.provider, duplicate.id);
+  }
   if (duplicate) {
     throw new AppError(409, 'credential_exists', `The store "${duplicate.domain_prefix}" is already connected. To use a new token for it, replace the token on its row.`, 'storeAddress');
   }
-  const connectionId = await ensureConnection(db, companyId, connector.provider);
-  const sealed = seal(token, secretKey);
   const row = await db
     .insertInto('credentials')
     .values({
@@ -158,6 +187,7 @@ export async function replaceCredentialToken(
     .select(['id', 'domain_prefix', 'retailer_id'])
     .where('id', '=', credentialId)
     .where('company_id', '=', companyId)
+    .where('status', '<>', 'removed')
     .executeTakeFirst();
   if (!existing) throw notFound('That credential');
   const token = newToken.trim();
@@ -189,9 +219,49 @@ export async function replaceCredentialToken(
   return findCredentialView(db, companyId, connector.provider, credentialId);
 }
 
-export async function removeCredential(db: Db, companyId: string, credentialId: string): Promise<void> {
-  const result = await db.deleteFrom('credentials').where('id', '=', credentialId).where('company_id', '=', companyId).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('That credential');
+/**
+ * Removes a store from the connection. `keep` leaves everything synced from it in place (customers
+ * stay in their personas, sales in their totals, points earned stay) and wipes the token; `purge`
+ * deletes what came from the store, including the points its sales earned, and re-derives the
+ * personas it fed (those left with no source are archived).
+ */
+export async function removeCredential(db: Db, companyId: string, credentialId: string, data: 'keep' | 'purge'): Promise<{ personasAffected: number }> {
+  return db.transaction().execute(async (trx) => {
+    const credential = await trx
+      .selectFrom('credentials')
+      .select('id')
+      .where('id', '=', credentialId)
+      .where('company_id', '=', companyId)
+      .where('status', '<>', 'removed')
+      .forUpdate()
+      .executeTakeFirst();
+    if (!credential) throw notFound('That credential');
+    if (data === 'keep') {
+      await trx
+        .updateTable('credentials')
+        .set({
+          status: 'removed',
+          status_reason: 'Removed by the retailer; synced data kept.',
+          token_ciphertext: Buffer.alloc(0),
+          token_iv: Buffer.alloc(0),
+          token_tag: Buffer.alloc(0),
+          token_last4: '',
+          webhook_secret: randomBytes(24).toString('hex'),
+          updated_at: new Date(),
+        })
+        .where('id', '=', credentialId)
+        .execute();
+      return { personasAffected: 0 };
+    }
+    const personas = await trx.selectFrom('source_customers').select('persona_id').distinct().where('credential_id', '=', credentialId).where('persona_id', 'is not', null).execute();
+    const personaIds = personas.map((row) => row.persona_id!);
+    await sql`DELETE FROM loyalty_ledger WHERE sale_id IN (SELECT id FROM sales WHERE credential_id = ${credentialId})`.execute(trx);
+    await trx.deleteFrom('credentials').where('id', '=', credentialId).execute();
+    await refreshPersonas(trx, companyId, personaIds);
+    await refreshPointBalances(trx, personaIds);
+    await checkUnmappedLocations(trx, companyId);
+    return { personasAffected: personaIds.length };
+  });
 }
 
 /** "Update Connection": saves the age-gate confirmation and the Integration Settings. */

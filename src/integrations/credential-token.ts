@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { open } from '../secrets/token-cipher.ts';
+import type { CredentialStatus } from '../db/tables.ts';
 
 /** A credential as the sync needs it, with its token decrypted. Never log the result. */
 export type CredentialForSync = {
@@ -10,7 +11,7 @@ export type CredentialForSync = {
   storeName: string;
   /** The store's country (ISO 3166 alpha-2), for reading national phone numbers. */
   country: string | null;
-  status: 'active' | 'invalid' | 'paused';
+  status: CredentialStatus;
   token: string;
   settings: unknown;
   syncEnabled: boolean;
@@ -40,7 +41,8 @@ export async function loadCredentialForSync(db: Db, secretKey: Buffer, credentia
   const { token_ciphertext, token_iv, token_tag, sync_enabled_at, ...rest } = row;
   return {
     ...rest,
-    token: open({ ciphertext: token_ciphertext, iv: token_iv, tag: token_tag }, secretKey),
+    // A removed credential's token is wiped: there is nothing to decrypt.
+    token: rest.status === 'removed' ? '' : open({ ciphertext: token_ciphertext, iv: token_iv, tag: token_tag }, secretKey),
     syncEnabled: sync_enabled_at !== null,
   };
 }

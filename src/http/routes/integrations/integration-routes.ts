@@ -12,6 +12,7 @@ import {
 import { IntegrationSettingsSchema } from '../../../integrations/integration-settings.ts';
 import { enqueueSync } from '../../../sync/sync-queue.ts';
 import { applyAgeGateChange } from '../../../loyalty/age-gate.ts';
+import { createRealtimeAdapters, removeWebhooksBeforeDelete, requestConnectionReconcile } from '../../../sync/realtime.ts';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { requireAdmin, requireUser } from '../../session-auth.ts';
@@ -50,7 +51,20 @@ const RemoveQuery = z.object({
   data: z.enum(['keep', 'purge'], { error: 'Say whether to keep or purge the synced data: data=keep or data=purge.' }),
 });
 
-export function registerIntegrationRoutes(app: FastifyInstance, { db, config, connectors, boss }: AppContext): void {
+export function registerIntegrationRoutes(app: FastifyInstance, { db, config, connectors, boss, logger }: AppContext): void {
+  const realtime = { db, secretKey: config.secretKey, logger, adapters: createRealtimeAdapters(config) };
+  /**
+   * After a change that can affect webhooks (a store added, a token replaced, real-time switched),
+   * a registration job per store is queued: a slow store never holds up the page.
+   */
+  const reconcileWebhooksLater = async (companyId: string, provider: string) => {
+    if (!boss || !realtime.adapters[provider]) return;
+    try {
+      await requestConnectionReconcile(db, boss, companyId, provider, config.publicUrl ?? null);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not queue the webhook registration');
+    }
+  };
   const providerOf = (params: unknown) => {
     const provider = (params as { provider: string }).provider;
     const entry = findIntegration(provider);
@@ -68,6 +82,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
       .innerJoin('connections', 'connections.id', 'credentials.connection_id')
       .select(['connections.provider', (eb) => eb.fn.countAll<number>().as('count')])
       .where('credentials.company_id', '=', user.companyId)
+      .where('credentials.status', '<>', 'removed')
       .groupBy('connections.provider')
       .execute();
     const counts = new Map(connected.map((row) => [row.provider, Number(row.count)]));
@@ -106,6 +121,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
     const { connector } = providerOf(request.params);
     const body = parseInput(AddCredentialBody, request.body);
     const credential = await addCredential(db, config.secretKey, connector, user.companyId, body);
+    await reconcileWebhooksLater(user.companyId, connector.provider);
     reply.code(201);
     return { credential };
   });
@@ -117,6 +133,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
     const body = parseInput(ReplaceTokenBody, request.body);
     const credential = await replaceCredentialToken(db, config.secretKey, connector, user.companyId, credentialId, body.token);
     if (boss) await enqueueSync(boss, { credentialId, reason: 'token-replaced' });
+    await reconcileWebhooksLater(user.companyId, connector.provider);
     return { credential };
   });
 
@@ -124,9 +141,13 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
     const user = await requireAdmin(db, request);
     providerOf(request.params);
     const { credentialId } = parseCredentialId(request.params);
-    parseInput(RemoveQuery, request.query);
-    await removeCredential(db, user.companyId, credentialId);
-    return { ok: true };
+    const { data } = parseInput(RemoveQuery, request.query);
+    const owned = await db.selectFrom('credentials').select('id').where('id', '=', credentialId).where('company_id', '=', user.companyId).executeTakeFirst();
+    if (!owned) throw notFound('That credential');
+    // While the token still exists: take the store's webhooks down (bounded, never blocking removal).
+    await removeWebhooksBeforeDelete(realtime, credentialId);
+    const result = await removeCredential(db, user.companyId, credentialId, data);
+    return { ok: true, ...result };
   });
 
   /** "Update Connection": save the age gate and settings, then start syncing every active store at once. */
@@ -136,6 +157,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, { db, config, co
     const body = parseInput(UpdateConnectionBody, request.body);
     const { credentialIds, connectionId, ageGateChanged } = await updateConnection(db, user.companyId, user.userId, entry.id, body);
     if (ageGateChanged) await applyAgeGateChange(db, user.companyId, connectionId);
+    await reconcileWebhooksLater(user.companyId, entry.id);
     const queued: string[] = [];
     if (boss) {
       for (const credentialId of credentialIds) {
