@@ -6,6 +6,7 @@
  *   unknown prefix → 404 HTML (cfg) → rate limit (429) → faults → bearer auth (401) → api.ts → faults on
  *   the body → log.
  */
+import { handleBackOffice } from './back-office.ts';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -130,6 +131,9 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     res.end('<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Sorry, we couldn&#39;t find that store.</h1></body></html>');
     return;
   }
+
+  // The back office's token page is a web page, not the API: no token, no rate limit.
+  if (path.startsWith('/setup/') && handleBackOffice(store, req, res, path, body.parsed as Record<string, string> | undefined)) return;
 
   // Rate limit first: every request to the store spends budget, authenticated or not.
   const rl = store.rateLimiter.take();

@@ -84,6 +84,11 @@ export interface StoreOptions {
   token?: string;
   /** Optional expiry of the first token. */
   tokenExpiresAt?: string | number | Date | null;
+  /**
+   * Lowest version the store's counter starts from (default 2^32). A long-lived demo passes a value
+   * derived from the clock, so a restarted store's versions are above those a client already saw.
+   */
+  versionFloor?: number;
   config?: Partial<Omit<StoreConfig, 'rateLimit' | 'webhooks'>> & {
     rateLimit?: Partial<RateLimitConfig>;
     webhooks?: Partial<WebhookConfig>;
@@ -165,7 +170,7 @@ export class Store {
     const historyStart = historyEnd - (opts.historyDays ?? 730) * DAY_MS;
     this.clock = new Clock(historyEnd);
     this.rng = new Rng(hash32(this.seed, 0x11fe));
-    this.versions = new VersionCounter(this.seed);
+    this.versions = new VersionCounter(this.seed, undefined, opts.versionFloor);
     this.setup = buildSetup(this.seed, {
       domainPrefix: opts.domainPrefix,
       storeName: opts.name ?? `${opts.domainPrefix} store`,

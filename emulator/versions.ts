@@ -19,9 +19,11 @@ export class VersionCounter {
     seed: number,
     /** Largest gap between two consecutive live versions. */
     private readonly maxGap = 16,
+    /** Where the counter starts; a restarted demo store starts above its previous run's versions. */
+    floor = VERSION_FLOOR,
   ) {
     this.rng = new Rng(hash32(seed, 0x7e2510));
-    this.current = VERSION_FLOOR + this.rng.int(1_000, 1_000_000);
+    this.current = floor + this.rng.int(1_000, 1_000_000);
   }
   /** The highest version handed out so far. */
   get last(): number {
