@@ -15,6 +15,7 @@ import { registerWebhookRoutes } from './routes/webhooks/webhook-routes.ts';
 import { registerPersonaRoutes } from './routes/personas/persona-routes.ts';
 import { registerStoreRoutes } from './routes/stores/store-routes.ts';
 import { registerLoyaltyRoutes } from './routes/loyalty/loyalty-routes.ts';
+import { registerOnboardingRoutes } from './routes/onboarding/onboarding-routes.ts';
 
 /** Where `npm run build:web` puts the SPA. */
 export const webDistDir = join(import.meta.dirname, '..', '..', 'dist', 'web');
@@ -68,6 +69,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
   registerPersonaRoutes(app, context);
   registerStoreRoutes(app, context);
   registerLoyaltyRoutes(app, context);
+  registerOnboardingRoutes(app, context);
 
   await serveWebApp(app);
   return Object.assign(app, { routeList });
