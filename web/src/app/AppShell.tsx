@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { Button } from '../components/Button.tsx';
+import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { NotificationBell } from '../components/NotificationBell.tsx';
 import { useAuth, useSession } from './auth.tsx';
 
@@ -56,6 +57,7 @@ export function AppShell() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <NotificationBanner />
         <Outlet />
       </main>
     </div>

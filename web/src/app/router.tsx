@@ -10,6 +10,7 @@ import { IntegrationGridPage } from '../pages/settings/integrations/IntegrationG
 import { LightspeedConnectionPage } from '../pages/settings/integrations/lightspeed/LightspeedConnectionPage.tsx';
 import { CompanyAccountPage } from '../pages/settings/company/CompanyAccountPage.tsx';
 import { RetailStorePage } from '../pages/settings/company/RetailStorePage.tsx';
+import { EditRetailStorePage } from '../pages/settings/company/EditRetailStorePage.tsx';
 import { NotificationsPage } from '../pages/notifications/NotificationsPage.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 
@@ -51,6 +52,7 @@ export const router = createBrowserRouter([
               { path: 'integrations/lightspeed-x', element: <LightspeedConnectionPage /> },
               { path: 'company', element: <CompanyAccountPage /> },
               { path: 'company/retail-store', element: <RetailStorePage /> },
+              { path: 'company/retail-store/:storeId', element: <EditRetailStorePage /> },
             ],
           },
           { path: '/notifications', element: <NotificationsPage /> },

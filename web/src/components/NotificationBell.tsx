@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { api, isAbort } from '../api/client.ts';
 import { BellIcon } from './Icons.tsx';
+import { NOTIFICATIONS_CHANGED } from './notificationEvents.ts';
 
 export const NOTIFICATION_POLL_MS = 30_000;
 
@@ -30,8 +31,10 @@ export function NotificationBell() {
     load();
     const timer = window.setInterval(load, NOTIFICATION_POLL_MS);
     document.addEventListener('visibilitychange', load);
+    window.addEventListener(NOTIFICATIONS_CHANGED, load);
     return () => {
       window.clearInterval(timer);
+      window.removeEventListener(NOTIFICATIONS_CHANGED, load);
       document.removeEventListener('visibilitychange', load);
       controller?.abort();
     };

@@ -8,6 +8,7 @@ import { TextField } from '../../../../components/TextField.tsx';
 import { routeApiError } from '../../../../lib/apiErrors.ts';
 import { formatDateTime } from '../../../../lib/format.ts';
 import { collectErrors, focusFirstInvalid, hasErrors, type FieldErrors } from '../../../../lib/validation.ts';
+import { SyncPanel } from './SyncPanel.tsx';
 import { count } from './wording.ts';
 
 type Labels = { token: string; storeAddress: string };
@@ -188,6 +189,7 @@ function CredentialRow({ provider, labels, credential, canEdit, onReplaced, onRe
           </div>
         )}
       </dl>
+      <SyncPanel provider={provider} credential={credential} canEdit={canEdit} />
       {replacing && (
         <ReplaceTokenForm
           provider={provider}
