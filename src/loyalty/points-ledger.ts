@@ -68,8 +68,16 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
   const ordered = [...sales.rows].sort((a, b) => Number(a.is_return) - Number(b.is_return));
   for (const sale of ordered) {
     const personaId = sale.persona_id;
-    if (!personaId) continue;
     const bySale = sums.get(sale.id) ?? new Map<string, number>();
+    if (!personaId) {
+      // The buyer is no longer anyone's persona (deleted in the POS, or now a walk-in): like spend and
+      // visits, the sale's points no longer count for anybody.
+      for (const [holder, points] of [...bySale.entries()]) {
+        if (Math.abs(points) < 1e-9) continue;
+        plan({ persona_id: holder, sale_id: sale.id, kind: 'reversal', points: -points, reason: 'Customer removed in the POS' }, `sale:${sale.id}:v${sale.version}:orphaned:${holder}`);
+      }
+      continue;
+    }
     for (const [other, points] of [...bySale.entries()]) {
       if (other === personaId || Math.abs(points) < 1e-9) continue;
       const key = `sale:${sale.id}:v${sale.version}:transfer:${other}:${personaId}`;
@@ -130,8 +138,27 @@ export async function reconcilePersonaPoints(db: Db, companyId: string, personaI
   const sales = await sql<{ id: string }>`
     SELECT s.id FROM source_customers sc JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
     WHERE sc.persona_id = ANY(${personaIds}::uuid[])`.execute(db);
-  const ids = sales.rows.map((row) => row.id);
-  for (let start = 0; start < ids.length; start += 2000) await reconcileSalePoints(db, companyId, ids.slice(start, start + 2000));
+  await reconcileInChunks(db, companyId, sales.rows.map((row) => row.id));
+}
+
+/**
+ * After customers of one store changed: their own sales (a deleted or unlinked customer's points go)
+ * and every sale of the personas they belong to now (a merge or a new source may change who may earn).
+ */
+export async function reconcileCustomerPoints(db: Db, companyId: string, credentialId: string, customerExternalIds: string[]): Promise<void> {
+  if (customerExternalIds.length === 0) return;
+  const sales = await sql<{ id: string }>`
+    SELECT s.id FROM sales s WHERE s.credential_id = ${credentialId} AND s.customer_external_id = ANY(${customerExternalIds}::text[])
+    UNION
+    SELECT s.id FROM source_customers touched
+    JOIN source_customers sc ON sc.persona_id = touched.persona_id
+    JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+    WHERE touched.credential_id = ${credentialId} AND touched.external_id = ANY(${customerExternalIds}::text[]) AND touched.persona_id IS NOT NULL`.execute(db);
+  await reconcileInChunks(db, companyId, sales.rows.map((row) => row.id));
+}
+
+async function reconcileInChunks(db: Db, companyId: string, saleIds: string[]): Promise<void> {
+  for (let start = 0; start < saleIds.length; start += 2000) await reconcileSalePoints(db, companyId, saleIds.slice(start, start + 2000));
 }
 
 /** A manual adjustment by a user, with its reason; refused when it would take the balance below zero. */

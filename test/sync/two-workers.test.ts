@@ -80,6 +80,9 @@ test('two worker processes, three stores, syncs requested constantly: never two 
   );
   assert.deepEqual(await overlappingRuns(database.db), []);
   assert.equal(await duplicateRows(database.db), 0);
-  assert.ok(runs.rows.every((row) => row.n >= 2), 'each store was synced more than once');
+  // The point is contention: a second run of a store was attempted while one was going on (it found
+  // the store busy), or runs followed one another. On a slow machine one long run can absorb every
+  // change, so either counts.
+  assert.ok(contended.rows[0]!.n > 0 || runs.rows.some((row) => row.n >= 2), 'syncs were requested while runs were going on');
   for (const worker of workers) assert.doesNotMatch(worker.output(), /"level":(50|60)/, worker.output().slice(0, 2000));
 });
