@@ -4,6 +4,8 @@ import { GuestOnly, HOME_PATH, RequireAuth } from './guards.tsx';
 import { SignInPage } from '../pages/auth/SignInPage.tsx';
 import { SignUpPage } from '../pages/auth/SignUpPage.tsx';
 import { PersonasPage } from '../pages/personas/PersonasPage.tsx';
+import { PersonaPage } from '../pages/personas/PersonaPage.tsx';
+import { LoyaltySettingsPage } from '../pages/loyalty/LoyaltySettingsPage.tsx';
 import { SettingsLayout } from '../pages/settings/SettingsLayout.tsx';
 import { IntegrationsPage } from '../pages/settings/integrations/IntegrationsPage.tsx';
 import { IntegrationGridPage } from '../pages/settings/integrations/IntegrationGridPage.tsx';
@@ -42,6 +44,7 @@ export const router = createBrowserRouter([
         ),
         children: [
           { path: '/personas', element: <PersonasPage /> },
+          { path: '/personas/:personaId', element: <PersonaPage /> },
           {
             path: '/settings',
             element: <SettingsLayout />,
@@ -50,6 +53,7 @@ export const router = createBrowserRouter([
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'integrations/grid', element: <IntegrationGridPage /> },
               { path: 'integrations/lightspeed-x', element: <LightspeedConnectionPage /> },
+              { path: 'loyalty', element: <LoyaltySettingsPage /> },
               { path: 'company', element: <CompanyAccountPage /> },
               { path: 'company/retail-store', element: <RetailStorePage /> },
               { path: 'company/retail-store/:storeId', element: <EditRetailStorePage /> },

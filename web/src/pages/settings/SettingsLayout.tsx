@@ -12,6 +12,9 @@ export function SettingsLayout() {
           <NavLink to="/settings/integrations" className="sub-nav-link">
             Integrations
           </NavLink>
+          <NavLink to="/settings/loyalty" className="sub-nav-link">
+            Loyalty
+          </NavLink>
           <NavLink to="/settings/company" className="sub-nav-link">
             Company Account
           </NavLink>
