@@ -42,6 +42,8 @@ export type Config = {
   dataDir: string;
   /** 32-byte key for AES-256-GCM; from PATRON_SECRET_KEY or the data dir's generated key file. */
   secretKey: Buffer;
+  /** Where the key came from: `rotate-key` rewrites the key file, but can only advise on the variable. */
+  secretKeySource?: 'env' | 'file';
   lightspeedBaseUrl: string;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: values.PATRON_SECRET_KEY
       ? Buffer.from(values.PATRON_SECRET_KEY, 'hex')
       : readOrCreateKeyFile(dataDir),
+    secretKeySource: values.PATRON_SECRET_KEY ? 'env' : 'file',
     lightspeedBaseUrl: values.LIGHTSPEED_BASE_URL.replace(/\/+$/, ''),
     publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: values.LOG_LEVEL,

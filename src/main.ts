@@ -10,6 +10,7 @@ import { registerSyncScheduler } from './sync/sync-scheduler.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
 import { createSyncDeps } from './sync/sync-deps.ts';
 import { createRealtimeAdapters, startRealtimeWorker } from './sync/realtime.ts';
+import { rotateKey } from './secrets/rotate-key.ts';
 
 /**
  * Patron's command line.
@@ -18,8 +19,9 @@ import { createRealtimeAdapters, startRealtimeWorker } from './sync/realtime.ts'
  *   worker   job worker only; run several against one database to scale out
  *   migrate  apply database migrations and exit
  *   sync <credential-id | domain-prefix>   run one sync in the foreground, with progress
+ *   rotate-key --new-key <hex64>   re-encrypt every stored token under a new key (stop workers first)
  */
-const commands = ['start', 'web', 'worker', 'migrate', 'sync'] as const;
+const commands = ['start', 'web', 'worker', 'migrate', 'sync', 'rotate-key'] as const;
 type Command = (typeof commands)[number];
 
 async function main(argv: string[]): Promise<void> {
@@ -50,6 +52,21 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') {
     await shutdown('done');
     return;
+  }
+  if (command === 'rotate-key') {
+    const flag = argv.indexOf('--new-key');
+    const newKeyHex = flag >= 0 ? argv[flag + 1] : argv.find((arg) => arg.startsWith('--new-key='))?.slice('--new-key='.length);
+    try {
+      const result = await rotateKey(runtime.database.db, { currentKey: config.secretKey, newKeyHex, keyFromEnv: config.secretKeySource !== 'file', dataDir: config.dataDir });
+      console.log(`Re-encrypted ${result.rotated} credential token${result.rotated === 1 ? '' : 's'} under the new key.`);
+      console.log(result.instructions);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      await runtime.close();
+      process.exit(1);
+    }
+    await runtime.close();
+    process.exit(0);
   }
   if (command === 'sync') {
     const code = await runSyncCommand(createSyncDeps({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }), argv[1]);
