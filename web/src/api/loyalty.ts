@@ -1,5 +1,5 @@
 /** The loyalty program's settings and totals. */
-import { requestJson } from './personas.ts';
+import { request } from './client.ts';
 
 export const earningAttributes = ['layby', 'onaccount', 'pickup', 'delivery', 'service'] as const;
 export type EarningAttribute = (typeof earningAttributes)[number];
@@ -29,7 +29,7 @@ export type LoyaltySummary = {
 
 export const loyaltyApi = {
   program: (signal?: AbortSignal) =>
-    requestJson<{ program: LoyaltyProgram; earningAttributeChoices: string[] }>('GET', '/api/loyalty/program', undefined, signal),
-  saveProgram: (program: LoyaltyProgram) => requestJson<{ program: LoyaltyProgram }>('PUT', '/api/loyalty/program', program),
-  summary: (signal?: AbortSignal) => requestJson<{ summary: LoyaltySummary }>('GET', '/api/loyalty/summary', undefined, signal),
+    request<{ program: LoyaltyProgram; earningAttributeChoices: string[] }>('GET', '/api/loyalty/program', undefined, signal),
+  saveProgram: (program: LoyaltyProgram) => request<{ program: LoyaltyProgram }>('PUT', '/api/loyalty/program', program),
+  summary: (signal?: AbortSignal) => request<{ summary: LoyaltySummary }>('GET', '/api/loyalty/summary', undefined, signal),
 };

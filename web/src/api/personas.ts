@@ -3,47 +3,7 @@
  * persona with its loyalty, and manual points adjustments. Errors arrive as `ApiError`, like the
  * calls in client.ts.
  */
-import { api, ApiError } from './client.ts';
-
-type Method = 'GET' | 'POST' | 'PUT';
-
-/**
- * A JSON request to the same origin with the session cookie. Mirrors client.ts's request (which is
- * not exported): an `{error:{code,message,field?}}` body or a network failure becomes an `ApiError`.
- */
-export async function requestJson<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (signal) init.signal = signal;
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'network', 'Could not reach Patron. Check your connection and try again.');
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error;
-    const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
-    const message = typeof error?.message === 'string' ? error.message : `The server answered ${response.status}. Try again.`;
-    const field = typeof error?.field === 'string' ? error.field : undefined;
-    // The session ended: asking client.ts for it again lets the app's own handler send the person to sign-in.
-    if (response.status === 401 && code === 'unauthenticated') api.me().catch(() => undefined);
-    throw new ApiError(response.status, code, message, field);
-  }
-  return parsed as T;
-}
+import { request } from './client.ts';
 
 export const personaSorts = ['last_visit', 'name', 'lifetime_spend', 'visits', 'points', 'created'] as const;
 export type PersonaSort = (typeof personaSorts)[number];
@@ -203,9 +163,9 @@ export function newRequestId(): string {
 }
 
 export const personasApi = {
-  list: (query: PersonaListQuery, signal?: AbortSignal) => requestJson<PersonaPage>('GET', `/api/personas?${personaQueryString(query)}`, undefined, signal),
-  get: (id: string, signal?: AbortSignal) => requestJson<PersonaWithLoyalty>('GET', `/api/personas/${encodeURIComponent(id)}`, undefined, signal),
+  list: (query: PersonaListQuery, signal?: AbortSignal) => request<PersonaPage>('GET', `/api/personas?${personaQueryString(query)}`, undefined, signal),
+  get: (id: string, signal?: AbortSignal) => request<PersonaWithLoyalty>('GET', `/api/personas/${encodeURIComponent(id)}`, undefined, signal),
   adjustPoints: (id: string, input: { points: number; reason: string; requestId: string }) =>
-    requestJson<{ ok: true }>('POST', `/api/personas/${encodeURIComponent(id)}/points`, input),
-  retailStores: (signal?: AbortSignal) => requestJson<{ stores: RetailStoreOption[] }>('GET', '/api/retail-stores', undefined, signal),
+    request<{ ok: true }>('POST', `/api/personas/${encodeURIComponent(id)}/points`, input),
+  retailStores: (signal?: AbortSignal) => request<{ stores: RetailStoreOption[] }>('GET', '/api/retail-stores', undefined, signal),
 };

@@ -1,43 +1,5 @@
-/**
- * Retail stores and their Store Mappings (Settings > Company Account > Retail Store). Calls go through
- * `sendJson`, which turns the server's `{error:{code,message,field?}}` answers into the app's `ApiError`.
- */
-import { ApiError } from './client.ts';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** One JSON request to Patron's API on this origin, with the session cookie. */
-export async function sendJson<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  if (signal) init.signal = signal;
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'network', 'Could not reach Patron. Check your connection and try again.');
-  }
-  const text = await response.text();
-  let payload: unknown;
-  try {
-    payload = text ? JSON.parse(text) : undefined;
-  } catch {
-    payload = undefined;
-  }
-  if (response.ok) return payload as T;
-  const problem = (payload as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error;
-  throw new ApiError(
-    response.status,
-    typeof problem?.code === 'string' ? problem.code : `http_${response.status}`,
-    typeof problem?.message === 'string' ? problem.message : `The server answered ${response.status}. Try again.`,
-    typeof problem?.field === 'string' ? problem.field : undefined,
-  );
-}
+/** Retail stores and their Store Mappings (Settings > Company Account > Retail Store). */
+import { request } from './client.ts';
 
 export const ADDRESS_PARTS = ['line1', 'line2', 'city', 'state', 'postcode', 'country'] as const;
 export type AddressPart = (typeof ADDRESS_PARTS)[number];
@@ -100,16 +62,16 @@ function normalizeStore(store: RetailStore): RetailStore {
 
 export const storesApi = {
   list: async (signal?: AbortSignal) => {
-    const result = await sendJson<{ stores: RetailStore[]; unmapped: UnmappedLocation[] }>('GET', '/api/retail-stores', undefined, signal);
+    const result = await request<{ stores: RetailStore[]; unmapped: UnmappedLocation[] }>('GET', '/api/retail-stores', undefined, signal);
     return { stores: result.stores.map(normalizeStore), unmapped: result.unmapped };
   },
-  create: (input: StoreInput) => sendJson<{ store: { id: string } }>('POST', '/api/retail-stores', input),
-  createFromLocations: () => sendJson<{ created: number }>('POST', '/api/retail-stores/from-locations', {}),
+  create: (input: StoreInput) => request<{ store: { id: string } }>('POST', '/api/retail-stores', input),
+  createFromLocations: () => request<{ created: number }>('POST', '/api/retail-stores/from-locations', {}),
   get: async (id: string, signal?: AbortSignal) => {
-    const result = await sendJson<{ store: RetailStore; mappings: MappingRow[] }>('GET', storePath(id), undefined, signal);
+    const result = await request<{ store: RetailStore; mappings: MappingRow[] }>('GET', storePath(id), undefined, signal);
     return { store: normalizeStore(result.store), mappings: result.mappings };
   },
-  update: (id: string, input: StoreInput) => sendJson<{ ok: true }>('PUT', storePath(id), input),
+  update: (id: string, input: StoreInput) => request<{ ok: true }>('PUT', storePath(id), input),
   saveMappings: (id: string, locationIds: string[]) =>
-    sendJson<{ changedLocations: number; personasUpdated: number }>('PUT', `${storePath(id)}/mappings`, { locationIds }),
+    request<{ changedLocations: number; personasUpdated: number }>('PUT', `${storePath(id)}/mappings`, { locationIds }),
 };

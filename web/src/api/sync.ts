@@ -1,5 +1,5 @@
 /** The sync panel's view of one credential: status, history, Sync now and Resync from scratch. */
-import { sendJson } from './stores.ts';
+import { request } from './client.ts';
 
 export type SyncState = 'backfilling' | 'up_to_date' | 'rate_limited' | 'failing' | 'invalid_token' | 'never_synced';
 
@@ -39,7 +39,7 @@ const syncPath = (provider: string, credentialId: string) =>
 
 export const syncApi = {
   status: (provider: string, credentialId: string, signal?: AbortSignal) =>
-    sendJson<SyncStatus>('GET', `${syncPath(provider, credentialId)}/sync`, undefined, signal),
-  syncNow: (provider: string, credentialId: string) => sendJson<SyncQueued>('POST', `${syncPath(provider, credentialId)}/sync`, {}),
-  resync: (provider: string, credentialId: string) => sendJson<SyncQueued>('POST', `${syncPath(provider, credentialId)}/resync`, {}),
+    request<SyncStatus>('GET', `${syncPath(provider, credentialId)}/sync`, undefined, signal),
+  syncNow: (provider: string, credentialId: string) => request<SyncQueued>('POST', `${syncPath(provider, credentialId)}/sync`, {}),
+  resync: (provider: string, credentialId: string) => request<SyncQueued>('POST', `${syncPath(provider, credentialId)}/resync`, {}),
 };

@@ -18,6 +18,8 @@ type PageState =
   | { status: 'notFound' }
   | { status: 'error'; message: string };
 
+const LIVE_REFRESH_MS = 5000;
+
 /**
  * One persona: who they are, what they agreed to, what they bought and where, the point-of-sale
  * records they were merged from, and their loyalty points.
@@ -40,6 +42,18 @@ export function PersonaPage() {
     );
     return () => controller.abort();
   }, [personaId, attempt]);
+
+  // New sales and points keep arriving from the POS: refresh quietly while the page is open and seen.
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      personasApi.get(personaId).then(
+        (data) => setState((current) => (current.status === 'loaded' ? { status: 'loaded', data } : current)),
+        () => undefined,
+      );
+    }, LIVE_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [personaId]);
 
   const reload = () => setAttempt((current) => current + 1);
   const persona = state.status === 'loaded' ? state.data.persona : undefined;

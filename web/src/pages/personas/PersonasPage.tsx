@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { SetupChecklist } from '../../components/SetupChecklist.tsx';
 import { Link, useLocation } from 'react-router-dom';
 import { ApiError, isAbort } from '../../api/client.ts';
 import {
@@ -50,6 +51,8 @@ function viewKey(view: ListView): string {
  * store, with where each was sourced from. Filters, sort and page live in the address. Until a point
  * of sale is connected there are none, and the page says how to get them.
  */
+const EMPTY_REFRESH_MS = 3000;
+
 export function PersonasPage() {
   const { view, update, goNext, goPrevious } = usePersonaListQuery();
   const [list, setList] = useState<ListState>({ status: 'loading' });
@@ -95,6 +98,13 @@ export function PersonasPage() {
   const stale = list.status !== 'loaded' || list.key !== key;
   const nothingAtAll = list.status === 'loaded' && !stale && list.page.total === 0 && !filtered && !view.cursor;
 
+  // Right after connecting, the first personas are seconds away: look again until they arrive.
+  useEffect(() => {
+    if (!nothingAtAll) return;
+    const timer = window.setInterval(() => setAttempt((current) => current + 1), EMPTY_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [nothingAtAll]);
+
   const header = (
     <PageHeader
       title="Personas"
@@ -113,6 +123,7 @@ export function PersonasPage() {
     return (
       <div className="page">
         {header}
+        <SetupChecklist />
         <EmptyState
           icon={<UsersIcon size={28} />}
           title="No personas yet"
@@ -134,6 +145,7 @@ export function PersonasPage() {
   return (
     <div className="page">
       {header}
+      <SetupChecklist />
       <PersonaFiltersBar view={view} stores={stores} onChange={update} />
 
       {list.status === 'error' && (
