@@ -48,36 +48,12 @@ export class LightspeedClient {
   async get(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<unknown> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    const described = `GET ${url.pathname}${url.search}`;
-    await this.budget.waitTurn();
-    this.onRequest?.();
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new LightspeedError(
-        'transient',
-        timedOut ? `Lightspeed did not answer within ${this.timeoutMs / 1000} s (${described}).` : `Could not reach Lightspeed (${described}): ${networkCause(error)}.`,
-        { request: described },
-      );
+    const { status, body, described } = await this.send('GET', url);
+    if (body === undefined) {
+      // A cut-off or garbled body is a transport hiccup far more often than a contract change.
+      throw new LightspeedError('transient', `Lightspeed sent an incomplete or malformed JSON answer (${described}).`, { status, request: described });
     }
-    this.budget.observe(response.headers);
-    const bodyText = await response.text().catch(() => undefined);
-    const body = parseJson(bodyText);
-    const status = response.status;
-    if (status >= 200 && status < 300) {
-      if (body === undefined) {
-        // A cut-off or garbled body is a transport hiccup far more often than a contract change.
-        throw new LightspeedError('transient', `Lightspeed sent an incomplete or malformed JSON answer (${described}).`, { status, request: described });
-      }
-      return body;
-    }
-    throw classifyFailure(status, response.headers, body, described);
+    return body;
   }
 
   /**
@@ -86,7 +62,16 @@ export class LightspeedClient {
    */
   async legacy(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, form?: Record<string, string>): Promise<unknown> {
     const url = new URL(this.baseUrl.replace(/\/2\.0$/, '') + path);
-    const described = `${method} ${url.pathname}`;
+    const { body } = await this.send(method, url, form);
+    return body ?? null;
+  }
+
+  /**
+   * One request: paced by the budget, counted, bounded by the timeout; a 2xx returns the parsed body
+   * (undefined when it is not JSON), anything else throws a classified LightspeedError.
+   */
+  private async send(method: string, url: URL, form?: Record<string, string>): Promise<{ status: number; body: unknown; described: string }> {
+    const described = `${method} ${url.pathname}${url.search}`;
     await this.budget.waitTurn();
     this.onRequest?.();
     let response: Response;
@@ -112,7 +97,7 @@ export class LightspeedClient {
     }
     this.budget.observe(response.headers);
     const body = parseJson(await response.text().catch(() => undefined));
-    if (response.status >= 200 && response.status < 300) return body ?? null;
+    if (response.status >= 200 && response.status < 300) return { status: response.status, body, described };
     throw classifyFailure(response.status, response.headers, body, described);
   }
 

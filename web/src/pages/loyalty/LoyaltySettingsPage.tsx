@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { SettingRow } from '../../components/SettingRow.tsx';
 import { Link } from 'react-router-dom';
 import { ApiError, isAbort } from '../../api/client.ts';
 import { earningAttributes, loyaltyApi, type EarningAttribute, type LoyaltyProgram, type LoyaltySummary } from '../../api/loyalty.ts';
@@ -240,7 +241,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
           </h2>
           <p className="card-description">Closed sales earn points for enrolled customers. Returns and voids take them back.</p>
           <div className="setting-list">
-            <Row id="points-per-unit" label="Points per 1.00 spent" explanation="For example 1 gives 25 points for a sale of 25.00; 0.5 gives 12.5." error={errors.pointsPerUnit}>
+            <SettingRow id="points-per-unit" label="Points per 1.00 spent" explanation="For example 1 gives 25 points for a sale of 25.00; 0.5 gives 12.5." error={errors.pointsPerUnit}>
               <input
                 id="points-per-unit"
                 type="text"
@@ -250,8 +251,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 onChange={(event) => set('pointsPerUnit', event.target.value)}
                 {...invalid('points-per-unit', errors.pointsPerUnit)}
               />
-            </Row>
-            <Row id="basis" label="Earn on the sale total" explanation="Whether tax counts toward the points a sale earns." error={errors.basis} group>
+            </SettingRow>
+            <SettingRow id="basis" label="Earn on the sale total" explanation="Whether tax counts toward the points a sale earns." error={errors.basis} group>
               <div role="radiogroup" className="choice-list" aria-labelledby="basis-label" aria-describedby={describedBy('basis', errors.basis)}>
                 <Radio name="basis" value="tax_inclusive" checked={draft.basis === 'tax_inclusive'} onChange={() => set('basis', 'tax_inclusive')}>
                   With tax
@@ -260,8 +261,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                   Without tax
                 </Radio>
               </div>
-            </Row>
-            <Row id="start-date" label="Program start date" explanation="Sales before this date earn nothing. Leave it empty to count every sale." error={errors.startDate}>
+            </SettingRow>
+            <SettingRow id="start-date" label="Program start date" explanation="Sales before this date earn nothing. Leave it empty to count every sale." error={errors.startDate}>
               <input
                 id="start-date"
                 type="date"
@@ -270,8 +271,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 onChange={(event) => set('startDate', event.target.value)}
                 {...invalid('start-date', errors.startDate)}
               />
-            </Row>
-            <Row
+            </SettingRow>
+            <SettingRow
               id="earning-attributes"
               label="Other sale kinds that earn"
               explanation="Plain closed sales always earn. Ticked kinds earn too, once the sale is closed."
@@ -289,7 +290,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                   </label>
                 ))}
               </div>
-            </Row>
+            </SettingRow>
           </div>
         </section>
 
@@ -302,7 +303,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
             <Link to="/settings/integrations">Integrations</Link> page. These rules keep others out.
           </p>
           <div className="setting-list">
-            <Row id="minimum-age" label="Minimum age" explanation="Optional. Customers with a birth date showing they are younger do not earn, e.g. 21." error={errors.minimumAge}>
+            <SettingRow id="minimum-age" label="Minimum age" explanation="Optional. Customers with a birth date showing they are younger do not earn, e.g. 21." error={errors.minimumAge}>
               <input
                 id="minimum-age"
                 type="text"
@@ -313,8 +314,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 onChange={(event) => set('minimumAge', event.target.value)}
                 {...invalid('minimum-age', errors.minimumAge)}
               />
-            </Row>
-            <Row id="blocked-emails" label="Employee emails" explanation="One email address per line. These customers never earn points." error={errors.blockedEmails}>
+            </SettingRow>
+            <SettingRow id="blocked-emails" label="Employee emails" explanation="One email address per line. These customers never earn points." error={errors.blockedEmails}>
               <textarea
                 id="blocked-emails"
                 className="input loyalty-textarea"
@@ -325,8 +326,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 onChange={(event) => set('blockedEmails', event.target.value)}
                 {...invalid('blocked-emails', errors.blockedEmails)}
               />
-            </Row>
-            <Row id="blocked-phones" label="Employee phone numbers" explanation="One phone number per line, in any format. These customers never earn points." error={errors.blockedPhones}>
+            </SettingRow>
+            <SettingRow id="blocked-phones" label="Employee phone numbers" explanation="One phone number per line, in any format. These customers never earn points." error={errors.blockedPhones}>
               <textarea
                 id="blocked-phones"
                 className="input loyalty-textarea"
@@ -336,8 +337,8 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 onChange={(event) => set('blockedPhones', event.target.value)}
                 {...invalid('blocked-phones', errors.blockedPhones)}
               />
-            </Row>
-            <Row
+            </SettingRow>
+            <SettingRow
               id="block-pos-staff"
               label="Block Lightspeed staff accounts' emails"
               explanation="Customers whose email matches a Lightspeed user (your staff) do not earn points."
@@ -353,7 +354,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
                 />
                 <span aria-hidden="true">{draft.blockPosStaff ? 'On' : 'Off'}</span>
               </label>
-            </Row>
+            </SettingRow>
           </div>
         </section>
       </fieldset>
@@ -396,38 +397,6 @@ function Radio({ name, value, checked, onChange, children }: { name: string; val
       <label htmlFor={id} className="choice-label">
         {children}
       </label>
-    </div>
-  );
-}
-
-type RowProps = { id: string; label: string; explanation: string; error?: string | undefined; group?: boolean; children: ReactNode };
-
-/** One setting: its name and a one-line explanation beside the control, and its error under it. */
-function Row({ id, label, explanation, error, group = false, children }: RowProps) {
-  return (
-    <div className={error ? 'setting-row has-error' : 'setting-row'}>
-      <div className="setting-text">
-        {group ? (
-          <p className="field-label" id={`${id}-label`}>
-            {label}
-          </p>
-        ) : (
-          <label className="field-label" htmlFor={id}>
-            {label}
-          </label>
-        )}
-        <p className="field-hint" id={`${id}-hint`}>
-          {explanation}
-        </p>
-      </div>
-      <div className="setting-control">
-        {children}
-        {error && (
-          <p className="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        )}
-      </div>
     </div>
   );
 }

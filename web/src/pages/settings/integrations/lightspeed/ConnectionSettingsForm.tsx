@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { SettingRow } from '../../../../components/SettingRow.tsx';
 import { api, ApiError, isAbort, type Connection, type CustomerGroup, type EmailConsent, type IntegrationSettings } from '../../../../api/client.ts';
 import { Alert } from '../../../../components/Alert.tsx';
 import { Button } from '../../../../components/Button.tsx';
@@ -298,52 +299,6 @@ export function ConnectionSettingsForm({ provider, connection, realtimeAvailable
 
 function describedBy(id: string, note: boolean, error: boolean): string {
   return [`${id}-hint`, note ? `${id}-note` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-}
-
-type SettingRowProps = {
-  id: string;
-  label: string;
-  explanation: string;
-  note?: string | undefined;
-  error?: string | undefined;
-  /** The control is a group (radios, checkboxes): the label names it through aria-labelledby. */
-  group?: boolean;
-  children: ReactNode;
-};
-
-/** One optional setting: its name and a one-line explanation beside the control. */
-function SettingRow({ id, label, explanation, note, error, group = false, children }: SettingRowProps) {
-  return (
-    <div className={error ? 'setting-row has-error' : 'setting-row'}>
-      <div className="setting-text">
-        {group ? (
-          <p className="field-label" id={`${id}-label`}>
-            {label}
-          </p>
-        ) : (
-          <label className="field-label" htmlFor={id}>
-            {label}
-          </label>
-        )}
-        <p className="field-hint" id={`${id}-hint`}>
-          {explanation}
-        </p>
-      </div>
-      <div className="setting-control">
-        {children}
-        {note && (
-          <p className="setting-note" id={`${id}-note`}>
-            {note}
-          </p>
-        )}
-        {error && (
-          <p className="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        )}
-      </div>
-    </div>
-  );
 }
 
 function LoyaltySection({
