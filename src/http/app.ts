@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
+import { ZodError } from 'zod';
 import { join } from 'node:path';
 import type { AppContext } from './context.ts';
 import { AppError } from './errors.ts';
@@ -48,6 +49,12 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance & {
     if (error instanceof AppError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message, field: error.field } });
     }
+    if (error instanceof ZodError) {
+      // A schema parse that a handler did not route through parseInput is still the caller's mistake.
+      const issue = error.issues[0];
+      const field = issue?.path.map(String).join('.') || undefined;
+      return reply.code(400).send({ error: { code: 'invalid_input', message: issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The request is not valid.', field } });
+    }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 413) {
       return reply.code(413).send({ error: { code: 'body_too_large', message: `Request bodies are limited to ${BODY_LIMIT_BYTES / 1024} KiB.` } });
@@ -92,6 +99,14 @@ function addSecurityHooks(app: FastifyInstance): void {
       throw new AppError(403, 'cross_site_request', 'Requests from other sites are not allowed.');
     }
   });
+  // PostgreSQL cannot store a NUL character in text: refused here, for every body and query string,
+  // as the caller's mistake (400) rather than failing deep in a query as a 500.
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    if (containsNul(request.body) || containsNul(request.query)) {
+      throw new AppError(400, 'invalid_input', 'Text cannot contain NUL (\\u0000) characters.');
+    }
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
@@ -101,6 +116,15 @@ function addSecurityHooks(app: FastifyInstance): void {
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     );
   });
+}
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
+  }
+  return false;
 }
 
 function safeHost(origin: string): string | undefined {
