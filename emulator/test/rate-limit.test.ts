@@ -25,13 +25,12 @@ describe('rate limiting', () => {
   });
 
   it('exhausting the budget → 429 with an HTTP-date Retry-After; the next window admits again', async () => {
-    const s = emu.createStore({ domainPrefix: 'rl-window', registers: 1, customers: 3, sales: 0, config: { rateLimit: { windowMs: 1200 } } });
-    // Spend the 350 requests quickly.
+    // A small explicit limit keeps the test about the window, not about how fast this machine is
+    // (the 300 × registers + 50 formula is checked above through the headers).
+    const s = emu.createStore({ domainPrefix: 'rl-window', registers: 1, customers: 3, sales: 0, config: { rateLimit: { windowMs: 3000, limit: 5 } } });
     const statuses: number[] = [];
-    for (let i = 0; i < 350; i += 50) {
-      statuses.push(...(await Promise.all(Array.from({ length: 50 }, () => call(emu, s, '/api/2.0/outlets')))).map((r) => r.status));
-    }
-    assert.ok(statuses.every((x) => x === 200), 'first 350 pass');
+    for (let i = 0; i < 5; i++) statuses.push((await call(emu, s, '/api/2.0/outlets')).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200], 'the first 5 pass');
     const r = await call(emu, s, '/api/2.0/outlets');
     assert.equal(r.status, 429);
     assert.deepEqual(r.json, { error: 'Too Many Requests', message: 'Rate limiting enforced' });
@@ -39,11 +38,11 @@ describe('rate limiting', () => {
     const retryAfter = r.headers.get('retry-after') ?? '';
     assert.match(retryAfter, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     const waitMs = Date.parse(retryAfter) - Date.now();
-    assert.ok(waitMs > 0 && waitMs <= 2200, `retry in ${waitMs} ms`);
+    assert.ok(waitMs > 0 && waitMs <= 4000, `retry in ${waitMs} ms`);
     await new Promise((res) => setTimeout(res, waitMs + 50));
     const again = await call(emu, s, '/api/2.0/outlets');
     assert.equal(again.status, 200);
-    assert.equal(again.headers.get('x-ratelimit-remaining'), '349');
+    assert.equal(again.headers.get('x-ratelimit-remaining'), '4');
   });
 
   it('Retry-After as delta-seconds, or legacy body key without header, by config', async () => {
