@@ -15,6 +15,13 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool stops listening for errors on a client while it is lent
+  // out, and a sync run holds one for its whole run (the advisory lock) while its pages use others.
+  // If the server goes away then, the client emits 'error' with no listener, which would kill the
+  // process; with this listener the next query on it fails instead and the job is retried.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
