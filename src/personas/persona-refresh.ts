@@ -100,8 +100,15 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
         min(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS first_visit,
         max(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS last_visit
       FROM source_customers sc
-      JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
-      WHERE sc.persona_id = ANY(${personaIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL
+      -- Each source's own sales through sales_customer_idx: the cost follows these personas' sales,
+      -- not the table (OFFSET 0 keeps the planner from turning this into a scan of every sale when
+      -- its statistics lag behind a backfill that is still filling the table).
+      CROSS JOIN LATERAL (
+        SELECT s.total_incl_tax, s.return_for_external_id, s.sale_date FROM sales s
+        WHERE s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id AND s.state = 'closed' AND s.deleted_at IS NULL
+        OFFSET 0
+      ) s
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[])
       GROUP BY sc.persona_id
     )
     UPDATE personas p SET

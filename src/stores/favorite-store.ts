@@ -12,11 +12,18 @@ export async function refreshFavoriteStores(db: Db, personaIds: string[]): Promi
     visits AS (
       SELECT sc.persona_id, m.retail_store_id, count(*) AS visits, max(s.sale_date) AS last_visit
       FROM source_customers sc
-      JOIN sales s ON s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+      -- Each source's own sales through sales_customer_idx (see refreshAggregates: OFFSET 0 keeps
+      -- the plan proportional to these personas' sales even with stale statistics).
+      CROSS JOIN LATERAL (
+        SELECT s.credential_id, s.location_external_id, s.sale_date FROM sales s
+        WHERE s.credential_id = sc.credential_id AND s.customer_external_id = sc.external_id
+          AND s.state = 'closed' AND s.deleted_at IS NULL AND s.return_for_external_id IS NULL
+        OFFSET 0
+      ) s
       JOIN source_locations l ON l.credential_id = s.credential_id AND l.external_id = s.location_external_id
       JOIN store_mappings m ON m.source_location_id = l.id
       JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
-      WHERE sc.persona_id = ANY(${personaIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL AND s.return_for_external_id IS NULL
+      WHERE sc.persona_id = ANY(${personaIds}::uuid[])
       GROUP BY sc.persona_id, m.retail_store_id
     ),
     best AS (

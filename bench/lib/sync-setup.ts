@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { Store } from '../../emulator/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
+import { createSyncDeps } from '../../src/sync/sync-deps.ts';
+import { runCredentialSync, type SyncDeps, type SyncResult } from '../../src/sync/sync-runner.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
+import { connectStore } from '../../test/helpers/connected-store.ts';
+import type { BenchContext } from './types.ts';
+
+export const BACKFILL_STORE = 'bench-backfill';
+
+/** The store every sync scenario of a run reads: the scale's size, 5 outlets, rate limit off. */
+export function backfillStore(context: BenchContext): Store {
+  const existing = context.emulator.stores.get(BACKFILL_STORE);
+  if (existing) return existing;
+  const store = context.emulator.createStore({ domainPrefix: BACKFILL_STORE, customers: context.spec.customers, sales: context.spec.sales, outlets: 5, registers: 5, seed: 11 });
+  store.setRateLimit({ enabled: false });
+  return store;
+}
+
+export type ConnectedCompany = { database: TestDatabase; companyId: string; credentialId: string; deps: SyncDeps; secretKey: Buffer; domainPrefix: string };
+
+/** A fresh migrated database with a company whose saved Lightspeed connection points at the store. */
+export async function connectFresh(context: BenchContext, domainPrefix: string): Promise<ConnectedCompany> {
+  const database = await createTestDatabase();
+  const connected = await connectStore(database.db, context.emulator, domainPrefix);
+  const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
+  return { database, companyId: connected.companyId, credentialId: connected.credentialId, deps, secretKey: connected.secretKey, domainPrefix };
+}
+
+export type TimedSync = {
+  result: Extract<SyncResult, { outcome: 'succeeded' }>;
+  seconds: number;
+  /** Per resource: records handled and the seconds from the end of the previous resource to its last page. */
+  byResource: Map<string, { records: number; seconds: number }>;
+  requests: number;
+  tooMany: number;
+};
+
+/** One full sync run as the product does it (all hooks), timed per resource from its progress reports. */
+export async function timedSync(context: BenchContext, company: ConnectedCompany, reason: string): Promise<TimedSync> {
+  const { emulator } = context;
+  const requestsBefore = emulator.countRequests({ store: company.domainPrefix });
+  const tooManyBefore = emulator.countRequests({ store: company.domainPrefix, status: 429 });
+  const startedAt = performance.now();
+  const lastAt = new Map<string, number>();
+  const records = new Map<string, number>();
+  let seen = 0;
+  const result = await runCredentialSync(company.deps, company.credentialId, {
+    reason,
+    maxRunMs: Number.POSITIVE_INFINITY,
+    onProgress: (progress) => {
+      records.set(progress.resource, (records.get(progress.resource) ?? 0) + progress.records - seen);
+      seen = progress.records;
+      lastAt.set(progress.resource, performance.now());
+    },
+  });
+  const finishedAt = performance.now();
+  if (result.outcome !== 'succeeded') throw new Error(`sync did not succeed: ${JSON.stringify(result)}`);
+  const byResource = new Map<string, { records: number; seconds: number }>();
+  let previousEnd = startedAt;
+  for (const resource of Object.keys(resources)) {
+    const end = lastAt.get(resource);
+    if (end === undefined) continue;
+    byResource.set(resource, { records: records.get(resource) ?? 0, seconds: (end - previousEnd) / 1000 });
+    previousEnd = end;
+  }
+  return {
+    result,
+    seconds: (finishedAt - startedAt) / 1000,
+    byResource,
+    requests: emulator.countRequests({ store: company.domainPrefix }) - requestsBefore,
+    tooMany: emulator.countRequests({ store: company.domainPrefix, status: 429 }) - tooManyBefore,
+  };
+}
+
+/** Records served so far per resource, from the sync cursors (they count every item of every page). */
+export async function servedPerResource(company: ConnectedCompany): Promise<Map<string, number>> {
+  const rows = await sql<{ resource: string; records: number }>`
+    SELECT resource, records FROM sync_cursors WHERE credential_id = ${company.credentialId}`.execute(company.database.db);
+  return new Map(rows.rows.map((row) => [row.resource, Number(row.records)]));
+}
+
+/**
+ * The fewest requests that can read `served` records: every resource needs its full pages plus the
+ * one page that comes back empty (or short) and says "nothing more".
+ */
+export function minimumRequests(served: Map<string, number>, pageSizes: Partial<Record<ResourceName, number>> = {}): number {
+  let total = 0;
+  for (const [name, resource] of Object.entries(resources) as Array<[ResourceName, (typeof resources)[ResourceName]]>) {
+    const pageSize = pageSizes[name] ?? resource.maxPageSize;
+    total += Math.ceil((served.get(name) ?? 0) / pageSize) + 1;
+  }
+  return total;
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase } from '../../test/helpers/test-database.ts';
+import { connectStore } from '../../test/helpers/connected-store.ts';
+import { figure } from '../lib/stats.ts';
+import { backfillStore, BACKFILL_STORE } from '../lib/sync-setup.ts';
+import type { Scenario } from '../lib/types.ts';
+import { waitUntil } from './freshness.ts';
+
+const NAME = 'memory';
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** kB figures of /proc/<pid>/status, in MB. */
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/**
+ * A real `patron worker` process (what production runs) backfills the scale's store on its own: the
+ * connection is saved, its scheduler finds the never-synced credential and the job queue runs the
+ * sync, with its continuation jobs every 2 minutes. Peak RSS is the kernel's high-water mark (VmHWM).
+ * One run per invocation: it is a whole extra backfill.
+ */
+export const memory: Scenario = {
+  name: NAME,
+  runsByDefault: (spec) => spec.syncScenarios,
+  async run(context) {
+    backfillStore(context);
+    const database = await createTestDatabase();
+    const secretKey = randomBytes(32);
+    const connected = await connectStore(database.db, context.emulator, BACKFILL_STORE, { secretKey });
+    const dataDir = mkdtempSync(join(tmpdir(), 'patron-bench-worker-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: database.url,
+        PATRON_SECRET_KEY: secretKey.toString('hex'),
+        LIGHTSPEED_BASE_URL: context.emulator.baseUrlTemplate,
+        LOG_LEVEL: 'warn',
+        PATRON_DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const pid = child.pid!;
+    let peakSampled = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling && child.exitCode === null) {
+        try {
+          peakSampled = Math.max(peakSampled, statusMb(pid, 'VmRSS'));
+        } catch {
+          break;
+        }
+        await sleep(250);
+      }
+    })();
+    const startedAt = performance.now();
+    let high = NaN;
+    try {
+      await waitUntil(
+        'the worker to finish the backfill',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`the worker exited: ${errors}`);
+          const done = await database.db
+            .selectFrom('sync_runs')
+            .select('id')
+            .where('credential_id', '=', connected.credentialId)
+            .where('outcome', '=', 'succeeded')
+            .where('complete', '=', true)
+            .executeTakeFirst();
+          return done !== undefined;
+        },
+        3_600_000,
+        500,
+      );
+      high = statusMb(pid, 'VmHWM');
+    } finally {
+      sampling = false;
+      await sampler;
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(30_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    context.log(`worker backfill: ${seconds.toFixed(1)} s, VmHWM ${high.toFixed(0)} MB, sampled RSS peak ${peakSampled.toFixed(0)} MB`);
+    const size = `${context.spec.customers.toLocaleString('en-US')} customers / ${context.spec.sales.toLocaleString('en-US')} sales`;
+    return [
+      figure(NAME, `peak RSS (VmHWM) of a worker process during the backfill (${size})`, 'MB', [high], { target: { op: '<', value: 300, text: '< 300 MB' }, note: 'one run' }),
+      figure(NAME, 'backfill time through the worker (scheduler pick-up, job queue, 2-minute continuations)', 's', [seconds], { note: 'one run' }),
+    ];
+  },
+};

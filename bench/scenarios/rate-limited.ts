@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PageItem, PosConnector } from '../../src/integrations/connector.ts';
+import { LightspeedClient } from '../../src/integrations/lightspeed-x/client.ts';
+import { normalizeRecord } from '../../src/integrations/lightspeed-x/normalize.ts';
+import { RequestBudget } from '../../src/integrations/lightspeed-x/request-budget.ts';
+import { resourceNames, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
+import { createSyncDeps } from '../../src/sync/sync-deps.ts';
+import { runCredentialSync } from '../../src/sync/sync-runner.ts';
+import { createLogger } from '../../src/logger.ts';
+import { figure } from '../lib/stats.ts';
+import { connectFresh } from '../lib/sync-setup.ts';
+import type { BenchContext, Scenario } from '../lib/types.ts';
+
+const NAME = 'rate-limited';
+const WINDOW_MS = 3_000;
+const LIMIT = 15;
+
+/**
+ * A backfill that the rate limit, not the database, holds back: the emulator's five-minute window is
+ * squeezed into 3 s with a limit of 15 requests (5 req/s, far below what the sync can do), and pages
+ * are kept small (100 customers, 50 sales) so the run spans several windows. The client's request
+ * budget is told the same 3 s window, so its pacing is the production algorithm at 1/100 time scale
+ * (production builds the budget with the real 300 s window). Figure: share of the budget used =
+ * requests / (limit × windows the run touched, the last partial one counted whole), and the 429s the emulator answered.
+ */
+export const rateLimited: Scenario = {
+  name: NAME,
+  runsByDefault: (spec) => spec.syncScenarios,
+  async run(context) {
+    const shares: number[] = [];
+    const tooMany: number[] = [];
+    const durations: number[] = [];
+    for (let run = 1; run <= context.spec.runs; run++) {
+      const prefix = `bench-limited-${run}`;
+      const store = context.emulator.createStore({
+        domainPrefix: prefix, customers: 1_500, sales: 3_000, outlets: 1, registers: 1, seed: 40 + run,
+        config: { pageSizeMax: 100, salesPageSizeMax: 50 },
+      });
+      const company = await connectFresh(context, prefix);
+      store.setRateLimit({ enabled: true, windowMs: WINDOW_MS, limit: LIMIT });
+      // Let the window used by connecting run out, so the measurement starts on a fresh one.
+      await sleep(WINDOW_MS + 50);
+      const deps = createSyncDeps({ db: company.database.db, secretKey: company.secretKey, connectors: { 'lightspeed-x': pacedConnector(context, company.deps.connectors['lightspeed-x']!) }, logger: createLogger('silent') });
+      const requestsBefore = context.emulator.countRequests({ store: prefix });
+      const tooManyBefore = context.emulator.countRequests({ store: prefix, status: 429 });
+      const startedAt = performance.now();
+      const stopAt = startedAt + 300_000;
+      for (;;) {
+        const result = await runCredentialSync(deps, company.credentialId, { reason: 'bench-rate-limited', maxRunMs: Number.POSITIVE_INFINITY });
+        if (result.outcome === 'succeeded') break;
+        if (result.outcome !== 'rate_limited' || performance.now() > stopAt) throw new Error(`rate-limited backfill stopped: ${JSON.stringify(result)}`);
+        await sleep(Math.max(0, result.retryAt.getTime() - Date.now()));
+      }
+      const lastRequestAt = performance.now();
+      const made = context.emulator.countRequests({ store: prefix }) - requestsBefore;
+      const seconds = (lastRequestAt - startedAt) / 1000;
+      // Every window the run touched, the last one included even when the run needed only part of it.
+      const windows = Math.ceil((seconds * 1000) / WINDOW_MS);
+      shares.push(made / (LIMIT * windows));
+      tooMany.push(context.emulator.countRequests({ store: prefix, status: 429 }) - tooManyBefore);
+      durations.push(seconds);
+      context.log(`rate-limited ${run}: ${made} requests in ${seconds.toFixed(1)} s = ${((seconds * 1000) / WINDOW_MS).toFixed(2)} → ${windows} windows of ${LIMIT} → ${(100 * shares.at(-1)!).toFixed(1)} % of the budget`);
+      await company.database.drop();
+      context.emulator.removeStore(prefix);
+    }
+    return [
+      figure(NAME, `share of the request budget used (limit ${LIMIT} per ${WINDOW_MS / 1000} s window)`, 'share', shares, { target: { op: '>=', value: 0.9, text: '≥ 0.9' } }),
+      figure(NAME, '429 answers during the run', 'responses', tooMany, { target: { op: '=', value: 0, text: '= 0' } }),
+      figure(NAME, 'run time (1,500 customers, 3,000 sales, small pages)', 's', durations),
+    ];
+  },
+};
+
+/** The Lightspeed connector with its reader's budget on the compressed window (the rest is the product's). */
+function pacedConnector(context: BenchContext, real: PosConnector): PosConnector {
+  return {
+    ...real,
+    createReader(input) {
+      const client = new LightspeedClient({
+        baseUrlTemplate: context.emulator.baseUrlTemplate,
+        domainPrefix: input.storeAddress,
+        token: input.token,
+        onRequest: input.onRequest,
+        budget: new RequestBudget(WINDOW_MS),
+      });
+      return {
+        resources: resourceNames,
+        async *pages(resource, after) {
+          const name = resource as ResourceName;
+          for await (const page of client.pages(name, { after })) yield { cursor: page.cursor, items: page.records.map((raw) => toItem(name, raw)) };
+        },
+      };
+    },
+  };
+}
+
+function toItem(resource: ResourceName, raw: unknown): PageItem {
+  const externalId = String((raw as { id?: unknown } | null)?.id ?? '(no id)');
+  const parsed = LightspeedClient.parseRecord(resource, raw);
+  if (!parsed.ok) return { ok: false, externalId, error: parsed.error, payload: raw };
+  try {
+    return { ok: true, record: normalizeRecord(resource, parsed.record) };
+  } catch (error) {
+    return { ok: false, externalId, error: (error as Error).message, payload: raw };
+  }
+}

@@ -1,0 +1,55 @@
+import { listPersonas, type PersonaListQuery } from '../../src/personas/persona-list.ts';
+import { generatedData, generatedPhone } from '../lib/generated.ts';
+import { figure, percentile } from '../lib/stats.ts';
+import type { Figure, Scenario } from '../lib/types.ts';
+
+const NAME = 'read-paths';
+
+/**
+ * The Personas list as its API calls it (listPersonas: one page of 50 and the total), over SQL-
+ * generated data: the default sort, a name search, a phone search typed the national way, and a
+ * favorite-store filter. Three batches of calls per query; each batch gives a p50 and a p95.
+ */
+export const readPaths: Scenario = {
+  name: NAME,
+  runsByDefault: () => true,
+  async run(context) {
+    const data = await generatedData(context);
+    const db = data.database.db;
+    const phone = generatedPhone(Math.floor(data.personas / 3));
+    const national = `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`;
+    const base: PersonaListQuery = { sort: 'last_visit', direction: 'desc', limit: 50 };
+    const queries: Array<[string, PersonaListQuery]> = [
+      ['default sort (last visit, newest first)', base],
+      ['name search "garcia"', { ...base, search: 'garcia' }],
+      [`phone search "${national}"`, { ...base, search: national }],
+      ['favorite store filter', { ...base, favoriteStoreId: data.storeIds[1]! }],
+      ['second page of the default sort (keyset cursor)', base],
+    ];
+    const size = `${data.personas.toLocaleString('en-US')} personas / ${data.sales.toLocaleString('en-US')} sales`;
+    const figures: Figure[] = [];
+    for (const [label, query] of queries) {
+      let effective = query;
+      if (label.startsWith('second page')) effective = { ...query, cursor: (await listPersonas(db, data.companyId, query)).nextCursor ?? undefined };
+      // Warm-up: plans cached, pages in shared buffers, as on a server that is in use.
+      const first = await listPersonas(db, data.companyId, effective);
+      for (let call = 0; call < 2; call++) await listPersonas(db, data.companyId, effective);
+      const p50: number[] = [];
+      const p95: number[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const times: number[] = [];
+        for (let call = 0; call < context.spec.queryCalls; call++) {
+          const startedAt = performance.now();
+          await listPersonas(db, data.companyId, effective);
+          times.push(performance.now() - startedAt);
+        }
+        p50.push(percentile(times, 50));
+        p95.push(percentile(times, 95));
+      }
+      context.log(`${label}: total ${first.total}, p50 ${p50.map((v) => v.toFixed(1)).join('/')} ms, p95 ${p95.map((v) => v.toFixed(1)).join('/')} ms`);
+      figures.push(figure(NAME, `${label} (${size}), p50 — total ${first.total.toLocaleString('en-US')}`, 'ms', p50));
+      figures.push(figure(NAME, `${label}, p95`, 'ms', p95, { target: { op: '<', value: 100, text: '< 100 ms' } }));
+    }
+    return figures;
+  },
+};
