@@ -87,7 +87,7 @@ describe('admin API, request log, search, scale', () => {
     const s = emu.createStore({ domainPrefix: 'live', customers: 20, sales: 20, seed: 4 });
     const v0 = s.versions.last;
     s.startLiveTrading(15);
-    await waitFor(() => s.sales.count + s.customers.count > 45, 3000);
+    await waitFor(() => s.sales.count + s.customers.count > 45, 15_000);
     s.stopLiveTrading();
     assert.ok(s.versions.last > v0);
   });

@@ -108,7 +108,7 @@ describe('webhooks', () => {
     try {
       const hook = store.webhooks.create({ url: rx.url, active: true, type: 'customer.update' });
       store.createCustomer({ first_name: 'Retry', last_name: 'Me' });
-      await waitFor(() => rx.hits.length === 4, 5000);
+      await waitFor(() => rx.hits.length === 4, 15_000);
       await store.webhooks.idle();
       const mine = store.webhooks.attempts.filter((a) => a.webhookId === hook.id);
       assert.deepEqual(mine.map((a) => a.status), [500, null, 503, 200]);
@@ -134,7 +134,7 @@ describe('webhooks', () => {
       store.webhooks.config.maxRetries = 3;
       const h2 = store.webhooks.create({ url: rx2.url, active: true, type: 'customer.update' });
       store.createCustomer({ first_name: 'Four', last_name: 'Ten' });
-      await waitFor(() => rx2.hits.length === 4, 5000);
+      await waitFor(() => rx2.hits.length === 4, 15_000);
       await store.webhooks.idle();
       assert.equal(rx.hits.length, 1);
       assert.equal(rx2.hits.length, 4, '1 try + 3 retries');
