@@ -3,14 +3,15 @@ import type { FieldErrors } from './validation.ts';
 
 /**
  * Splits a failed request into a message beside one of the form's fields (when the server named it)
- * or a message for the top of the form.
+ * or a message for the top of the form. `fields` lists the form's fields, or maps the server's field
+ * path (e.g. `settings.syncIntervalMinutes`) to one.
  */
 export function routeApiError<Field extends string>(
   error: unknown,
-  fields: readonly Field[],
+  fields: readonly Field[] | ((path: string | undefined) => Field | undefined),
 ): { fieldErrors: FieldErrors<Field>; formError: string | undefined } {
   if (error instanceof ApiError) {
-    const field = fields.find((name) => name === error.field);
+    const field = typeof fields === 'function' ? fields(error.field) : fields.find((name) => name === error.field);
     if (field) return { fieldErrors: { [field]: error.message } as FieldErrors<Field>, formError: undefined };
     return { fieldErrors: {}, formError: error.message };
   }

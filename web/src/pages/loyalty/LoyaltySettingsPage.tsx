@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { routeApiError } from '../../lib/apiErrors.ts';
 import { SettingRow } from '../../components/SettingRow.tsx';
 import { Link } from 'react-router-dom';
 import { ApiError, isAbort } from '../../api/client.ts';
@@ -223,9 +224,9 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
       onSaved(result.program);
       setSaved(true);
     } catch (caught) {
-      const field = caught instanceof ApiError ? fieldOf(caught.field) : undefined;
-      if (field && caught instanceof ApiError) setErrors({ [field]: caught.message });
-      else setFormError(caught instanceof ApiError ? caught.message : 'Something unexpected went wrong. Try again.');
+      const routed = routeApiError(caught, fieldOf);
+      if (routed.formError) setFormError(routed.formError);
+      else setErrors(routed.fieldErrors);
       focusFirstInvalid(formRef.current);
     } finally {
       setSaving(false);

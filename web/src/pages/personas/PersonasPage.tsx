@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { SetupChecklist } from '../../components/SetupChecklist.tsx';
+import { SearchInput } from '../../components/SearchInput.tsx';
 import { Link, useLocation } from 'react-router-dom';
 import { ApiError, isAbort } from '../../api/client.ts';
 import {
@@ -14,7 +15,7 @@ import {
 import { Alert } from '../../components/Alert.tsx';
 import { Button } from '../../components/Button.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { SearchIcon, UsersIcon } from '../../components/Icons.tsx';
+import { UsersIcon } from '../../components/Icons.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SortableHeader } from '../../components/SortableHeader.tsx';
@@ -243,27 +244,7 @@ function PersonaFiltersBar({
         <label htmlFor={searchId} className="field-label">
           Search personas
         </label>
-        <div className="search-box">
-          <span className="search-icon" aria-hidden="true">
-            <SearchIcon size={18} />
-          </span>
-          <input
-            id={searchId}
-            type="search"
-            className="input search-input persona-search-input"
-            placeholder="Name, email or phone"
-            autoComplete="off"
-            spellCheck={false}
-            value={input}
-            onChange={(event) => setInput(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && input) {
-                event.preventDefault();
-                setInput('');
-              }
-            }}
-          />
-        </div>
+        <SearchInput id={searchId} className="persona-search-input" placeholder="Name, email or phone" value={input} onChange={setInput} onClear={() => setInput('')} />
       </div>
       <div className="persona-filter">
         <label htmlFor={sourceId} className="field-label">

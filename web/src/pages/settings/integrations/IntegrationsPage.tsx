@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { SearchInput } from '../../../components/SearchInput.tsx';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, isAbort, type IntegrationSummary } from '../../../api/client.ts';
 import { Alert } from '../../../components/Alert.tsx';
 import { Button } from '../../../components/Button.tsx';
 import { EmptyState } from '../../../components/EmptyState.tsx';
-import { PlugIcon, SearchIcon } from '../../../components/Icons.tsx';
+import { PlugIcon } from '../../../components/Icons.tsx';
 import { Loading } from '../../../components/Loading.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 
@@ -89,27 +90,7 @@ export function IntegrationsPage() {
         <label htmlFor={searchId} className="field-label">
           Search integrations
         </label>
-        <div className="search-box">
-          <span className="search-icon" aria-hidden="true">
-            <SearchIcon size={18} />
-          </span>
-          <input
-            id={searchId}
-            type="search"
-            className="input search-input"
-            placeholder="Search by name, e.g. Lightspeed"
-            autoComplete="off"
-            spellCheck={false}
-            value={input}
-            onChange={(event) => setInput(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && input) {
-                event.preventDefault();
-                clearSearch();
-              }
-            }}
-          />
-        </div>
+        <SearchInput id={searchId} placeholder="Search by name, e.g. Lightspeed" value={input} onChange={setInput} onClear={clearSearch} />
         <p className="field-hint">
           Search by name or former name. The <Link to="/settings/integrations/grid">Integration Grid</Link> shows what each one
           supports.

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { routeApiError } from '../../../../lib/apiErrors.ts';
 import { SettingRow } from '../../../../components/SettingRow.tsx';
 import { api, ApiError, isAbort, type Connection, type CustomerGroup, type EmailConsent, type IntegrationSettings } from '../../../../api/client.ts';
 import { Alert } from '../../../../components/Alert.tsx';
@@ -137,9 +138,9 @@ export function ConnectionSettingsForm({ provider, connection, realtimeAvailable
       onSaved(saved.connection);
       setResult(savedMessage(saved.syncQueued.length, saved.connection));
     } catch (caught) {
-      const field = caught instanceof ApiError ? fieldOf(caught.field) : undefined;
-      if (field && caught instanceof ApiError) setErrors({ [field]: caught.message });
-      else setFormError(caught instanceof ApiError ? caught.message : 'Something unexpected went wrong. Try again.');
+      const routed = routeApiError(caught, fieldOf);
+      if (routed.formError) setFormError(routed.formError);
+      else setErrors(routed.fieldErrors);
       focusFirstInvalid(formRef.current);
     } finally {
       setSaving(false);
