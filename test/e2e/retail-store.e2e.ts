@@ -181,6 +181,9 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
 
   await t.test('the store list shows each store mapped, with favorite personas', async () => {
     await backToStoreList(page);
+    // The list loads after the navigation: wait for both stores before reading their figures.
+    await storeItem(page, 'Seattle Store').waitFor();
+    await page.getByTestId('favorite-personas').nth(1).waitFor();
     assert.equal(await page.getByTestId('unmapped-callout').count(), 0);
     const figures = await page.getByTestId('favorite-personas').allTextContents();
     assert.equal(figures.length, 2);
