@@ -103,3 +103,13 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
   return path;
 }
+
+/** Fills and submits the sign-up page (already open) and waits for the app to land on Personas. */
+export async function signUpInBrowser(page: Page, owner: { company: string; name: string; email: string; password: string }): Promise<void> {
+  await page.getByLabel('Company name').fill(owner.company);
+  await page.getByLabel('Your name').fill(owner.name);
+  await page.getByLabel('Work email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/personas');
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator, type Store } from '../../emulator/index.ts';
 import { startTestServer } from '../helpers/test-server.ts';
-import { ensureWebBuild, openPage, screenshot, type BrowserPage } from './browser.ts';
+import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
 /**
  * "How to connect Lightspeed X-Series", step by step in a real browser against the Lightspeed
@@ -81,12 +81,7 @@ test('a retailer connects Lightspeed X-Series by following the help article', as
   await t.test('sign up', async () => {
     await page.goto('/');
     await page.waitForURL('**/signup');
-    await page.getByLabel('Company name').fill(owner.company);
-    await page.getByLabel('Your name').fill(owner.name);
-    await page.getByLabel('Work email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/personas');
+    await signUpInBrowser(page, owner);
   });
 
   await t.test('Settings > Integrations: "Alleaves" finds nothing, "vend" and "Lightspeed" find the card', async () => {

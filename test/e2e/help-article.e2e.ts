@@ -9,7 +9,7 @@ import { startSyncWorker } from '../../src/sync/sync-worker.ts';
 import { createRealtimeAdapters, startRealtimeWorker } from '../../src/sync/realtime.ts';
 import { createConnectors } from '../../src/integrations/connectors.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { ensureWebBuild, openPage, screenshot, type BrowserPage } from './browser.ts';
+import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
 /**
  * The whole journey of the help article, literally, in Chromium against the Lightspeed emulator and
@@ -89,12 +89,7 @@ test('a newcomer follows the help article end to end', async (t) => {
   await t.test('1. sign up', async () => {
     await page.goto('/');
     await page.waitForURL('**/signup');
-    await page.getByLabel('Company name').fill(owner.company);
-    await page.getByLabel('Your name').fill(owner.name);
-    await page.getByLabel('Work email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/personas');
+    await signUpInBrowser(page, owner);
     await screenshot(page, 'journey-01-signed-up');
   });
 

@@ -7,7 +7,7 @@ import { connectStore } from '../helpers/connected-store.ts';
 import { createLogger } from '../../src/logger.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
-import { ensureWebBuild, openPage, screenshot, type BrowserPage } from './browser.ts';
+import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
 /**
  * The article's proof that the integration works, in a real browser: after one sync from the
@@ -82,12 +82,7 @@ test('Personas shows customers sourced from Lightspeed, and Settings > Loyalty s
   await t.test('sign up: before any sync, Personas points to Settings > Integrations', async () => {
     await page.goto('/');
     await page.waitForURL('**/signup');
-    await page.getByLabel('Company name').fill(owner.company);
-    await page.getByLabel('Your name').fill(owner.name);
-    await page.getByLabel('Work email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/personas');
+    await signUpInBrowser(page, owner);
     await page.getByRole('heading', { name: 'No personas yet' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Settings > Integrations' }).getAttribute('href'), '/settings/integrations');
   });

@@ -7,7 +7,7 @@ import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { connectStore } from '../helpers/connected-store.ts';
 import { startTestServer } from '../helpers/test-server.ts';
-import { ensureWebBuild, openPage, screenshot, type BrowserPage } from './browser.ts';
+import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
 /**
  * "How to Map a Store", in a real browser: after the first sync the retailer is told about unmapped
@@ -75,12 +75,7 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
 
   await t.test('sign up, then connect and sync the store (without the UI)', async () => {
     await page.goto('/signup');
-    await page.getByLabel('Company name').fill(owner.company);
-    await page.getByLabel('Your name').fill(owner.name);
-    await page.getByLabel('Work email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/personas');
+    await signUpInBrowser(page, owner);
     assert.equal(await banner(page).count(), 0, 'nothing to map before a sync');
 
     const me = (await (await page.request.get('/api/auth/me')).json()) as { company: { id: string } };
