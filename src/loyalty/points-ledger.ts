@@ -121,15 +121,22 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
   }
 
   if (rows.length > 0) {
+    // Each balance moves by exactly the entries this statement inserted (an entry already written by
+    // an earlier attempt conflicts and adds nothing); the row lock of the UPDATE makes concurrent
+    // additions to one balance add up instead of overwriting each other.
     await sql`
-      INSERT INTO loyalty_ledger (company_id, persona_id, sale_id, kind, points, reason, idempotency_key)
-      SELECT ${companyId}::uuid, r.persona_id, r.sale_id, r.kind, r.points, r.reason, r.idempotency_key
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(persona_id uuid, sale_id uuid, kind text, points numeric, reason text, idempotency_key text)
-      ON CONFLICT (company_id, idempotency_key) DO NOTHING`.execute(db);
+      WITH inserted AS (
+        INSERT INTO loyalty_ledger (company_id, persona_id, sale_id, kind, points, reason, idempotency_key)
+        SELECT ${companyId}::uuid, r.persona_id, r.sale_id, r.kind, r.points, r.reason, r.idempotency_key
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(persona_id uuid, sale_id uuid, kind text, points numeric, reason text, idempotency_key text)
+        ON CONFLICT (company_id, idempotency_key) DO NOTHING
+        RETURNING persona_id, points
+      ),
+      per_persona AS (SELECT persona_id, sum(points) AS points FROM inserted GROUP BY persona_id)
+      UPDATE personas p SET points_balance = p.points_balance + per_persona.points
+      FROM per_persona WHERE p.id = per_persona.persona_id AND per_persona.points <> 0`.execute(db);
   }
-  const touched = [...new Set(rows.map((row) => row.persona_id))];
-  await refreshPointBalances(db, touched);
-  return touched;
+  return [...new Set(rows.map((row) => row.persona_id))];
 }
 
 /** Re-checks every sale of these personas: used when their right to earn may have changed. */

@@ -39,6 +39,8 @@ async function rebuildIdentifiers(trx: Trx, companyId: string, personaIds: strin
  * says the POS's "do not email" flag is a real opt-in signal. Joining loyalty is never consent.
  */
 async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
+  // A persona with no live source is archived, never deleted; a returning source restores it.
+  const archivedAt = sql`CASE WHEN combined.persona_id IS NULL THEN coalesce(p.archived_at, now()) WHEN p.merged_into IS NULL THEN NULL ELSE p.archived_at END`;
   await sql`
     WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
     best AS (
@@ -73,15 +75,26 @@ async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
       company_name = best.company_name,
       custom_fields = coalesce(best.custom_fields, '{}'::jsonb),
       customer_group = best.customer_group,
-      email_consent = CASE WHEN combined.email_opted_out THEN 'unsubscribed' WHEN combined.email_subscribed THEN 'subscribed' ELSE 'unknown' END,
-      sms_consent = CASE WHEN combined.sms_out THEN 'unsubscribed' WHEN combined.sms_in THEN 'subscribed' ELSE 'unknown' END,
+      email_consent = derived.email_consent,
+      sms_consent = derived.sms_consent,
       age_gate_passed = coalesce(combined.age_gate, false),
       sourced_from = coalesce(combined.providers, '{}'),
-      -- A persona with no live source is archived, never deleted; a returning source restores it.
-      archived_at = CASE WHEN combined.persona_id IS NULL THEN coalesce(p.archived_at, now()) WHEN p.merged_into IS NULL THEN NULL ELSE p.archived_at END,
+      archived_at = ${archivedAt},
       updated_at = now()
-    FROM ids LEFT JOIN best ON best.persona_id = ids.id LEFT JOIN combined ON combined.persona_id = ids.id
-    WHERE p.id = ids.id`.execute(trx);
+    FROM ids LEFT JOIN best ON best.persona_id = ids.id LEFT JOIN combined ON combined.persona_id = ids.id,
+    LATERAL (SELECT
+      CASE WHEN combined.email_opted_out THEN 'unsubscribed' WHEN combined.email_subscribed THEN 'subscribed' ELSE 'unknown' END AS email_consent,
+      CASE WHEN combined.sms_out THEN 'unsubscribed' WHEN combined.sms_in THEN 'subscribed' ELSE 'unknown' END AS sms_consent
+    ) derived
+    WHERE p.id = ids.id
+      -- A persona whose profile is already right is left alone: rewriting it would cost a new row
+      -- version in every index of the table, for each of the thousands of personas a page touches.
+      AND (p.first_name, p.last_name, p.email, p.phone, p.birth_date, p.address, p.company_name, p.custom_fields, p.customer_group,
+           p.email_consent, p.sms_consent, p.age_gate_passed, p.sourced_from, p.archived_at)
+        IS DISTINCT FROM
+          (best.first_name, best.last_name, best.email_normalized, best.phone, best.birth_date, coalesce(best.address, '{}'::jsonb), best.company_name,
+           coalesce(best.custom_fields, '{}'::jsonb), best.customer_group, derived.email_consent, derived.sms_consent,
+           coalesce(combined.age_gate, false), coalesce(combined.providers, '{}'), ${archivedAt})`.execute(trx);
 }
 
 /**
@@ -117,7 +130,9 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
       first_visit_at = counted.first_visit,
       last_visit_at = counted.last_visit
     FROM ids LEFT JOIN counted ON counted.persona_id = ids.id
-    WHERE p.id = ids.id`.execute(trx);
+    WHERE p.id = ids.id
+      AND (p.lifetime_spend, p.visits, p.first_visit_at, p.last_visit_at)
+        IS DISTINCT FROM (coalesce(counted.spend, 0), coalesce(counted.visits, 0), counted.first_visit, counted.last_visit)`.execute(trx);
 }
 
 /** Balances are sums of the loyalty ledger; the persona row keeps a copy for the list's sort and display. */

@@ -185,10 +185,6 @@ export async function writeCustomers(trx: Trx, scope: CredentialScope, records: 
  */
 export async function writeSales(trx: Trx, scope: CredentialScope, records: SourceSale[]): Promise<WriteOutcome> {
   const latest = latestPerId(records);
-  // The buyers before this write: a sale moved to another customer (a merge) changes both totals.
-  const previous = await sql<{ customer_external_id: string | null }>`
-    SELECT customer_external_id FROM sales
-    WHERE credential_id = ${scope.credentialId} AND external_id = ANY(${latest.map((r) => r.externalId)}::text[])`.execute(trx);
   const rows = latest.map((r) => ({
     external_id: r.externalId,
     customer_external_id: r.customerExternalId,
@@ -207,30 +203,49 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
     deleted_at: r.deletedAt,
     version: r.version,
   }));
-  const changed = await sql<{ id: string; external_id: string }>`
-    INSERT INTO sales (company_id, credential_id, external_id, customer_external_id, location_external_id, register_external_id, staff_external_id,
-      invoice_number, state, pos_status, attributes, return_for_external_id, total_excl_tax, total_tax, total_incl_tax, sale_date, deleted_at, version)
-    SELECT ${scope.companyId}::uuid, ${scope.credentialId}::uuid, r.external_id, r.customer_external_id, r.location_external_id, r.register_external_id,
-      r.staff_external_id, r.invoice_number, r.state, r.pos_status, ARRAY(SELECT jsonb_array_elements_text(r.attributes)), r.return_for_external_id,
-      r.total_excl_tax, r.total_tax, r.total_incl_tax, r.sale_date, r.deleted_at, r.version
-    FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_external_id text, location_external_id text, register_external_id text,
-      staff_external_id text, invoice_number text, state text, pos_status text, attributes jsonb, return_for_external_id text, total_excl_tax numeric,
-      total_tax numeric, total_incl_tax numeric, sale_date timestamptz, deleted_at timestamptz, version bigint)
-    ON CONFLICT (credential_id, external_id) DO UPDATE SET
-      customer_external_id = excluded.customer_external_id, location_external_id = excluded.location_external_id,
-      register_external_id = excluded.register_external_id, staff_external_id = excluded.staff_external_id,
-      invoice_number = excluded.invoice_number, state = excluded.state, pos_status = excluded.pos_status, attributes = excluded.attributes,
-      return_for_external_id = excluded.return_for_external_id, total_excl_tax = excluded.total_excl_tax, total_tax = excluded.total_tax,
-      total_incl_tax = excluded.total_incl_tax, sale_date = excluded.sale_date, deleted_at = excluded.deleted_at, version = excluded.version,
-      synced_at = now()
-    WHERE sales.version < excluded.version
-    RETURNING id, external_id`.execute(trx);
+  // One statement: `previous` reads the rows as they were before this write (every part of a WITH
+  // sees the same snapshot), so the upsert also tells which sales already existed and who bought
+  // them — a sale moved to another customer (a merge) changes both customers' totals.
+  const changed = await sql<{ id: string; external_id: string; existed: boolean; previous_customer: string | null }>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_external_id text, location_external_id text,
+        register_external_id text, staff_external_id text, invoice_number text, state text, pos_status text, attributes jsonb,
+        return_for_external_id text, total_excl_tax numeric, total_tax numeric, total_incl_tax numeric, sale_date timestamptz,
+        deleted_at timestamptz, version bigint)
+    ),
+    previous AS (
+      SELECT s.external_id, s.customer_external_id FROM sales s
+      WHERE s.credential_id = ${scope.credentialId} AND s.external_id IN (SELECT external_id FROM input)
+    ),
+    written AS (
+      INSERT INTO sales (company_id, credential_id, external_id, customer_external_id, location_external_id, register_external_id, staff_external_id,
+        invoice_number, state, pos_status, attributes, return_for_external_id, total_excl_tax, total_tax, total_incl_tax, sale_date, deleted_at, version)
+      SELECT ${scope.companyId}::uuid, ${scope.credentialId}::uuid, r.external_id, r.customer_external_id, r.location_external_id, r.register_external_id,
+        r.staff_external_id, r.invoice_number, r.state, r.pos_status, ARRAY(SELECT jsonb_array_elements_text(r.attributes)), r.return_for_external_id,
+        r.total_excl_tax, r.total_tax, r.total_incl_tax, r.sale_date, r.deleted_at, r.version
+      FROM input r
+      ON CONFLICT (credential_id, external_id) DO UPDATE SET
+        customer_external_id = excluded.customer_external_id, location_external_id = excluded.location_external_id,
+        register_external_id = excluded.register_external_id, staff_external_id = excluded.staff_external_id,
+        invoice_number = excluded.invoice_number, state = excluded.state, pos_status = excluded.pos_status, attributes = excluded.attributes,
+        return_for_external_id = excluded.return_for_external_id, total_excl_tax = excluded.total_excl_tax, total_tax = excluded.total_tax,
+        total_incl_tax = excluded.total_incl_tax, sale_date = excluded.sale_date, deleted_at = excluded.deleted_at, version = excluded.version,
+        synced_at = now()
+      WHERE sales.version < excluded.version
+      RETURNING id, external_id
+    )
+    SELECT w.id, w.external_id, p.external_id IS NOT NULL AS existed, p.customer_external_id AS previous_customer
+    FROM written w LEFT JOIN previous p ON p.external_id = w.external_id`.execute(trx);
   if (changed.rows.length === 0) return { changed: 0, customersTouched: [] };
 
   const saleIdByExternal = new Map(changed.rows.map((row) => [row.external_id, row.id]));
   const changedIds = [...saleIdByExternal.values()];
-  await sql`DELETE FROM sale_lines WHERE sale_id = ANY(${changedIds}::uuid[])`.execute(trx);
-  await sql`DELETE FROM sale_payments WHERE sale_id = ANY(${changedIds}::uuid[])`.execute(trx);
+  // A new version of a sale brings all its lines and payments; a sale seen for the first time has none to replace.
+  const replacedIds = changed.rows.filter((row) => row.existed).map((row) => row.id);
+  if (replacedIds.length > 0) {
+    await sql`DELETE FROM sale_lines WHERE sale_id = ANY(${replacedIds}::uuid[])`.execute(trx);
+    await sql`DELETE FROM sale_payments WHERE sale_id = ANY(${replacedIds}::uuid[])`.execute(trx);
+  }
   const lines: Record<string, unknown>[] = [];
   const payments: Record<string, unknown>[] = [];
   for (const sale of latest) {
@@ -261,7 +276,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       FROM jsonb_to_recordset(${json(payments)}::jsonb) AS r(sale_id uuid, position int, external_id text, method text, amount numeric, paid_at timestamptz)`.execute(trx);
   }
   const customersTouched = new Set<string>();
-  for (const row of previous.rows) if (row.customer_external_id) customersTouched.add(row.customer_external_id);
+  for (const row of changed.rows) if (row.previous_customer) customersTouched.add(row.previous_customer);
   for (const sale of latest) if (sale.customerExternalId && saleIdByExternal.has(sale.externalId)) customersTouched.add(sale.customerExternalId);
   return { changed: changed.rows.length, customersTouched: [...customersTouched], changedSaleIds: changedIds };
 }

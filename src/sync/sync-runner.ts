@@ -11,6 +11,7 @@ import { raiseNotification, resolveNotification } from '../notifications/notific
 import { writeRecords, type CredentialScope, type WriteOutcome } from './record-writer.ts';
 import type { SourceRecord } from './source-records.ts';
 import { applyPendingResync } from './sync-status.ts';
+import { readAhead } from './prefetch.ts';
 
 export type SyncDeps = {
   db: Db;
@@ -41,9 +42,10 @@ export type SyncOptions = {
 /**
  * One sync run of one credential: every resource, in order, from its saved cursor to the end.
  *
- * Each page's records, its quarantine entries, the new cursor and the run's counters commit in one
- * transaction, so a crash repeats at most one page, and a repeated page changes nothing (writes are
- * idempotent on version). A session advisory lock makes sure only one run per credential is ever
+ * Each page's records commit with the work that hangs off them (personas, points), in slices of at
+ * most SLICE_SIZE records; the last slice also commits the quarantine entries, the new cursor and
+ * the run's counters. So a crash repeats at most one page, and a repeated page changes nothing
+ * (writes are idempotent on version). The next page is fetched while the current one is written. A session advisory lock makes sure only one run per credential is ever
  * active, whatever the number of workers.
  *
  * Transient failures are thrown (the job queue retries with back-off); a 429 and a revoked token are
@@ -99,29 +101,37 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         .where('credential_id', '=', credentialId)
         .where('resource', '=', resource)
         .executeTakeFirst();
-      for await (const page of reader.pages(resource, cursorRow?.after_version ?? 0)) {
+      for await (const page of readAhead(reader.pages(resource, cursorRow?.after_version ?? 0))) {
         const { records, rejected } = splitItems(page.items, historyStart);
-        await db.transaction().execute(async (trx) => {
-          const outcome = await writeRecords(trx, scope, records);
-          for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, records, outcome);
-          await recordQuarantine(trx, credentialId, resource, records, rejected);
-          await sql`
-            INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
-            VALUES (${credentialId}, ${resource}, ${page.cursor}, ${page.items.length}, now())
-            ON CONFLICT (credential_id, resource) DO UPDATE SET
-              after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
-          await trx
-            .updateTable('sync_runs')
-            .set((eb) => ({
-              current_resource: resource,
-              pages: eb('pages', '+', 1),
-              records: eb('records', '+', page.items.length),
-              quarantined: eb('quarantined', '+', rejected.length),
-              requests: totals.requests,
-            }))
-            .where('id', '=', run.id)
-            .execute();
-        });
+        // A page is committed in slices so the first records show up (and the transaction stays short)
+        // even when a page holds 10,000 customers. The cursor moves only with the last slice: a crash
+        // in between repeats the page, which changes nothing for the slices already written.
+        const slices = sliceRecords(records);
+        for (const [index, slice] of slices.entries()) {
+          const last = index === slices.length - 1;
+          await db.transaction().execute(async (trx) => {
+            const outcome = await writeRecords(trx, scope, slice);
+            for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, slice, outcome);
+            await recordQuarantine(trx, credentialId, resource, slice, last ? rejected : []);
+            if (!last) return;
+            await sql`
+              INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
+              VALUES (${credentialId}, ${resource}, ${page.cursor}, ${page.items.length}, now())
+              ON CONFLICT (credential_id, resource) DO UPDATE SET
+                after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
+            await trx
+              .updateTable('sync_runs')
+              .set((eb) => ({
+                current_resource: resource,
+                pages: eb('pages', '+', 1),
+                records: eb('records', '+', page.items.length),
+                quarantined: eb('quarantined', '+', rejected.length),
+                requests: totals.requests,
+              }))
+              .where('id', '=', run.id)
+              .execute();
+          });
+        }
         totals.pages++;
         totals.records += page.items.length;
         totals.quarantined += rejected.length;
@@ -144,6 +154,16 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   await resolveNotification(db, credential.companyId, invalidCredentialKey(credentialId));
   logger.info({ credentialId, runId: run.id, ...totals, complete }, 'sync run finished');
   return { outcome: 'succeeded', complete, runId: run.id, ...totals };
+}
+
+/** Records per transaction: small enough that a page of 10,000 customers shows its first personas within a second. */
+const SLICE_SIZE = 2_000;
+
+function sliceRecords(records: SourceRecord[]): SourceRecord[][] {
+  if (records.length <= SLICE_SIZE) return [records];
+  const slices: SourceRecord[][] = [];
+  for (let start = 0; start < records.length; start += SLICE_SIZE) slices.push(records.slice(start, start + SLICE_SIZE));
+  return slices;
 }
 
 /** Valid records to write, and records to quarantine (sales before the history start are skipped). */
