@@ -237,6 +237,15 @@ export type PersonasTable = {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+/** Per company, kept by triggers on personas (migration 0010): the Personas list's unfiltered totals. */
+export type PersonaCountsTable = {
+  company_id: string;
+  /** bigint (read as a number, src/db/database.ts): archived_at IS NULL */
+  live: Generated<number>;
+  /** archived_at IS NOT NULL AND merged_into IS NULL */
+  archived: Generated<number>;
+};
+
 export type PersonaMergesTable = {
   id: Generated<string>;
   company_id: string;
@@ -344,6 +353,7 @@ export type Database = {
   sync_resyncs: SyncResyncsTable;
   personas: PersonasTable;
   persona_merges: PersonaMergesTable;
+  persona_counts: PersonaCountsTable;
   retail_stores: RetailStoresTable;
   store_mappings: StoreMappingsTable;
   loyalty_programs: LoyaltyProgramsTable;

@@ -40,6 +40,7 @@ test('the list shows personas with "lightspeed" under Sourced from, a total, and
   assert.equal(first.status, 200);
   const total = first.json.total;
   assert.ok(total > 50);
+  assert.equal(first.json.totalIsLowerBound, false, 'the unfiltered total is exact');
   assert.ok(first.json.personas.every((persona: { sourcedFrom: string[] }) => persona.sourcedFrom.includes('lightspeed')));
   const seen = new Set<string>();
   let cursor: string | null = null;
