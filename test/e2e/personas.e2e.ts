@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import type { Locator, Page } from 'playwright-core';
 import { startEmulator, type Emulator, type Store } from '../../emulator/index.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -300,6 +301,22 @@ test('Personas shows customers sourced from Lightspeed, and Settings > Loyalty s
     assert.equal(stored.program.basis, 'tax_exclusive');
     assert.ok(!stored.program.earningAttributes.includes('pickup'));
     await noHorizontalScroll(page, 'the Loyalty settings page');
+  });
+
+  await t.test('a search matching more than 10,000 personas says "10,000+"; the unfiltered total stays exact', async () => {
+    const me = (await (await page.request.get('/api/auth/me')).json()) as { company: { id: string } };
+    // Past the cap of a filtered count, written straight in SQL (a sync of 10,001 customers would take a minute).
+    await sql`
+      INSERT INTO personas (company_id, first_name, last_name, sourced_from)
+      SELECT ${me.company.id}::uuid, 'Crowd', 'Member ' || i, '{lightspeed-x}' FROM generate_series(1, 10001) AS i`.execute(server.database.db);
+    await page.goto('/personas?q=crowd');
+    await listSettled(page);
+    assert.equal(await page.getByTestId('persona-total').textContent(), '10,000+ personas');
+    await page.getByText('1–50 of 10,000+', { exact: true }).waitFor();
+    await screenshot(page, 'personas-05-capped-total', { fullPage: true });
+    await page.goto('/personas');
+    await listSettled(page);
+    assert.match((await page.getByTestId('persona-total').textContent()) ?? '', /^10,0\d\d personas$/, 'exact, no +');
   });
 
   await t.test('the browser reported no errors', () => {

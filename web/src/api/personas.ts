@@ -40,7 +40,13 @@ export type PersonaRow = {
   archived: boolean;
 };
 
-export type PersonaPage = { personas: PersonaRow[]; total: number; nextCursor: string | null };
+export type PersonaPage = {
+  personas: PersonaRow[];
+  /** Exact, unless totalIsLowerBound: a filtered list is counted only up to 10,000 ("10,000+"). */
+  total: number;
+  totalIsLowerBound: boolean;
+  nextCursor: string | null;
+};
 
 export type Address = {
   line1?: string | null;

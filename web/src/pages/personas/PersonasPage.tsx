@@ -21,7 +21,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { SortableHeader } from '../../components/SortableHeader.tsx';
 import { SourceBadges } from '../../components/SourceBadges.tsx';
 import { formatDate, formatDateTime } from '../../lib/format.ts';
-import { countOf, formatCount, formatMoney, formatPoints } from './personaFormat.ts';
+import { countOf, formatCount, formatMoney, formatPoints, formatTotal } from './personaFormat.ts';
 import { defaultDirection, hasActiveFilter, PAGE_SIZE, usePersonaListQuery, type ListView } from './usePersonaListQuery.ts';
 
 /** How long typing must pause before the search goes to the server. */
@@ -168,8 +168,14 @@ export function PersonasPage() {
           data-for={list.status === 'loaded' ? list.search : undefined}
         >
           <div className="persona-list-summary">
-            <p className="persona-total" data-testid="persona-total" role="status" aria-live="polite">
-              {stale ? 'Loading…' : countOf(page.total, 'persona')}
+            <p
+              className="persona-total"
+              data-testid="persona-total"
+              role="status"
+              aria-live="polite"
+              title={!stale && page.totalIsLowerBound ? 'With a search or filter on, matches are counted up to 10,000.' : undefined}
+            >
+              {stale ? 'Loading…' : countOf(page.total, 'persona', { isLowerBound: page.totalIsLowerBound })}
             </p>
             {stale && <span className="spinner spinner-sm" aria-hidden="true" />}
           </div>
@@ -380,10 +386,11 @@ function Pager({
   const from = index * PAGE_SIZE + 1;
   const to = index * PAGE_SIZE + page.personas.length;
   if (onFirstPage && !page.nextCursor) return null;
+  const total = formatTotal(page.total, page.totalIsLowerBound);
   return (
     <nav className="pager" aria-label="Pages">
       <p className="muted pager-position">
-        {known && page.personas.length > 0 ? `${formatCount(from)}–${formatCount(to)} of ${formatCount(page.total)}` : `${formatCount(page.total)} in all`}
+        {known && page.personas.length > 0 ? `${formatCount(from)}–${formatCount(to)} of ${total}` : `${total} in all`}
       </p>
       <div className="pager-buttons">
         <Button variant="secondary" onClick={onPrevious} disabled={onFirstPage || stale}>

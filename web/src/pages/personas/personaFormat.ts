@@ -33,9 +33,15 @@ export function formatCount(value: number): string {
   return countFormat.format(value);
 }
 
-/** "1 persona", "1,234 personas". */
-export function countOf(value: number, noun: string, plural = `${noun}s`): string {
-  return `${formatCount(value)} ${value === 1 ? noun : plural}`;
+/** A list's total: "1,234", or "10,000+" when the server only counted that far (a lower bound). */
+export function formatTotal(value: number, isLowerBound = false): string {
+  return isLowerBound ? `${formatCount(value)}+` : formatCount(value);
+}
+
+/** "1 persona", "1,234 personas", "10,000+ personas" (a lower bound). */
+export function countOf(value: number, noun: string, options: { plural?: string; isLowerBound?: boolean } = {}): string {
+  const isLowerBound = options.isLowerBound ?? false;
+  return `${formatTotal(value, isLowerBound)} ${value === 1 && !isLowerBound ? noun : (options.plural ?? `${noun}s`)}`;
 }
 
 const birthDateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
