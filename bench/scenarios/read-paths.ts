@@ -6,7 +6,8 @@ import type { Figure, Scenario } from '../lib/types.ts';
 const NAME = 'read-paths';
 
 /**
- * The Personas list as its API calls it (listPersonas: one page of 50 and the total), over SQL-
+ * The Personas list as its API calls it (listPersonas: one page of 50 and the total, which is the
+ * company's counter when unfiltered and a count that stops at 10,001 rows when filtered), over SQL-
  * generated data: the default sort, a name search, a phone search typed the national way, and a
  * favorite-store filter. Three batches of calls per query; each batch gives a p50 and a p95.
  */
@@ -46,8 +47,10 @@ export const readPaths: Scenario = {
         p50.push(percentile(times, 50));
         p95.push(percentile(times, 95));
       }
-      context.log(`${label}: total ${first.total}, p50 ${p50.map((v) => v.toFixed(1)).join('/')} ms, p95 ${p95.map((v) => v.toFixed(1)).join('/')} ms`);
-      figures.push(figure(NAME, `${label} (${size}), p50 — total ${first.total.toLocaleString('en-US')}`, 'ms', p50));
+      // A filtered total is counted up to a cap; "10,000+" says the count stopped there.
+      const total = `${first.total.toLocaleString('en-US')}${first.totalIsLowerBound ? '+' : ''}`;
+      context.log(`${label}: total ${total}, p50 ${p50.map((v) => v.toFixed(1)).join('/')} ms, p95 ${p95.map((v) => v.toFixed(1)).join('/')} ms`);
+      figures.push(figure(NAME, `${label} (${size}), p50 — total ${total}`, 'ms', p50));
       figures.push(figure(NAME, `${label}, p95`, 'ms', p95, { target: { op: '<', value: 100, text: '< 100 ms' } }));
     }
     return figures;
