@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { refreshPersonas, refreshPointBalances } from '../personas/persona-refresh.ts';
+import { lockCompanyPersonas } from '../personas/persona-lock.ts';
 import { checkUnmappedLocations } from '../stores/unmapped-locations.ts';
 import type { Db } from '../db/database.ts';
 import type { CredentialStatus } from '../db/tables.ts';
@@ -253,6 +254,7 @@ export async function removeCredential(db: Db, companyId: string, credentialId: 
         .execute();
       return { personasAffected: 0 };
     }
+    await lockCompanyPersonas(trx, companyId, 'exclusive');
     const personas = await trx.selectFrom('source_customers').select('persona_id').distinct().where('credential_id', '=', credentialId).where('persona_id', 'is not', null).execute();
     const personaIds = personas.map((row) => row.persona_id!);
     await sql`DELETE FROM loyalty_ledger WHERE sale_id IN (SELECT id FROM sales WHERE credential_id = ${credentialId})`.execute(trx);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { refreshPersonas } from '../personas/persona-refresh.ts';
+import { lockCompanyPersonas } from '../personas/persona-lock.ts';
 import { reconcilePersonaPoints } from './points-ledger.ts';
 
 const CHUNK = 5000;
@@ -19,6 +20,7 @@ export async function applyAgeGateChange(db: Db, companyId: string, connectionId
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
     await db.transaction().execute(async (trx) => {
+      await lockCompanyPersonas(trx, companyId, 'exclusive');
       await refreshPersonas(trx, companyId, chunk);
       await reconcilePersonaPoints(trx, companyId, chunk);
     });

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { personaEligibility } from './identifiers.ts';
 import { refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
+import { lockCompanyPersonas } from './persona-lock.ts';
 
 type Trx = Transaction<Database>;
 
@@ -24,7 +25,7 @@ export async function resolveIdentities(
   options: { excludedGroupIds: ReadonlySet<string> },
 ): Promise<string[]> {
   if (externalIds.length === 0) return [];
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'identity:' + scope.companyId}, 0))`.execute(trx);
+  await lockCompanyPersonas(trx, scope.companyId, 'exclusive');
 
   const sources = await trx
     .selectFrom('source_customers')

@@ -20,8 +20,17 @@ export type CredentialScope = { credentialId: string; companyId: string; region:
 /**
  * What a page write changed. `customersTouched` are the external ids of customers whose persona
  * or aggregates may need another look: the page's customers, or the old and new buyers of changed sales.
+ * For sales it also tells apart the sales seen for the first time (they only add to their buyer's
+ * totals) from the ones that replaced an earlier version (their buyers' totals are recomputed).
  */
-export type WriteOutcome = { changed: number; customersTouched: string[]; changedSaleIds?: string[] };
+export type WriteOutcome = {
+  changed: number;
+  customersTouched: string[];
+  changedSaleIds?: string[];
+  newSaleIds?: string[];
+  /** Old and new buyers of the sales that replaced an earlier version. */
+  customersOfReplacedSales?: string[];
+};
 
 /**
  * Writes one page of normalized records. Each kind goes in a single statement that reads the page
@@ -275,8 +284,21 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       SELECT r.sale_id, r.position, r.external_id, r.method, r.amount, r.paid_at
       FROM jsonb_to_recordset(${json(payments)}::jsonb) AS r(sale_id uuid, position int, external_id text, method text, amount numeric, paid_at timestamptz)`.execute(trx);
   }
+  const buyerOf = new Map(latest.map((sale) => [sale.externalId, sale.customerExternalId]));
   const customersTouched = new Set<string>();
-  for (const row of changed.rows) if (row.previous_customer) customersTouched.add(row.previous_customer);
-  for (const sale of latest) if (sale.customerExternalId && saleIdByExternal.has(sale.externalId)) customersTouched.add(sale.customerExternalId);
-  return { changed: changed.rows.length, customersTouched: [...customersTouched], changedSaleIds: changedIds };
+  const customersOfReplacedSales = new Set<string>();
+  for (const row of changed.rows) {
+    const buyers = [row.previous_customer, buyerOf.get(row.external_id)].filter((buyer): buyer is string => Boolean(buyer));
+    for (const buyer of buyers) {
+      customersTouched.add(buyer);
+      if (row.existed) customersOfReplacedSales.add(buyer);
+    }
+  }
+  return {
+    changed: changed.rows.length,
+    customersTouched: [...customersTouched],
+    changedSaleIds: changedIds,
+    newSaleIds: changed.rows.filter((row) => !row.existed).map((row) => row.id),
+    customersOfReplacedSales: [...customersOfReplacedSales],
+  };
 }
