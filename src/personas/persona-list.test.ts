@@ -224,7 +224,7 @@ test('deleting personas (a merge survivor among them) and a whole company keeps 
 
 test('migration 0010 fills the counters from the personas already there', async () => {
   const migration = listMigrations().find((candidate) => candidate.id === 10)!;
-  await sql`DROP TABLE persona_counts; DROP FUNCTION persona_counts_apply() CASCADE; DROP FUNCTION persona_counts_truncate() CASCADE`.execute(database.db);
+  await sql`DROP TABLE persona_counts; DROP FUNCTION persona_counts_apply() CASCADE; DROP FUNCTION persona_counts_move() CASCADE; DROP FUNCTION persona_counts_truncate() CASCADE`.execute(database.db);
   await database.db.transaction().execute((trx) => sql.raw(migration.sql).execute(trx));
   const counts = await assertCountersExact();
   assert.ok(counts.get(south.companyId)!.live > 0);
