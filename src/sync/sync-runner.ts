@@ -101,7 +101,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         .where('credential_id', '=', credentialId)
         .where('resource', '=', resource)
         .executeTakeFirst();
-      for await (const page of readAhead(reader.pages(resource, cursorRow?.after_version ?? 0))) {
+      for await (const page of readAhead(reader.pages(resource, cursorRow?.after_version ?? 0), (page) => page.items.length <= SLICE_SIZE)) {
         const { records, rejected } = splitItems(page.items, historyStart);
         // A page is committed in slices so the first records show up (and the transaction stays short)
         // even when a page holds 10,000 customers. The cursor moves only with the last slice: a crash

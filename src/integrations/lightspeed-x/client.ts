@@ -119,31 +119,38 @@ export class LightspeedClient {
    * can hide them.
    */
   async *pages(resourceName: ResourceName, options: { after?: number; pageSize?: number } = {}): AsyncGenerator<Page> {
-    const resource = resources[resourceName];
     let cursor = options.after ?? 0;
     for (;;) {
-      const body = await this.get(resource.path, {
-        after: cursor,
-        page_size: options.pageSize ?? resource.maxPageSize,
-        deleted: resource.deleted ? true : undefined,
-      });
-      const envelope = PageEnvelopeSchema.safeParse(body);
-      if (!envelope.success) {
-        throw new LightspeedError('bad_payload', `The ${resourceName} page is not a {data, version} list (${issuePath(envelope.error)}).`, { path: issuePath(envelope.error) });
-      }
-      const records = envelope.data.data;
-      if (records.length === 0) return;
-      const next = envelope.data.version?.max ?? largestVersion(records);
-      if (next === undefined) {
-        throw new LightspeedError('bad_payload', `The ${resourceName} page has no versions to continue from.`, { path: 'version.max' });
-      }
-      // A page holding nothing newer than the cursor repeats what we already have (a replayed or
-      // overlapping page). Stop here rather than loop: the cursor has not moved, so the next run
-      // carries on from the same place and nothing is skipped.
-      if (next <= cursor) return;
-      yield { records, cursor: next };
-      cursor = next;
+      const page = await this.page(resourceName, cursor, options.pageSize);
+      if (!page) return;
+      yield page;
+      cursor = page.cursor;
     }
+  }
+
+  /** One page after `after`, or undefined when there is nothing newer (the end of the collection). */
+  async page(resourceName: ResourceName, after: number, pageSize?: number): Promise<Page | undefined> {
+    const resource = resources[resourceName];
+    const body = await this.get(resource.path, {
+      after,
+      page_size: pageSize ?? resource.maxPageSize,
+      deleted: resource.deleted ? true : undefined,
+    });
+    const envelope = PageEnvelopeSchema.safeParse(body);
+    if (!envelope.success) {
+      throw new LightspeedError('bad_payload', `The ${resourceName} page is not a {data, version} list (${issuePath(envelope.error)}).`, { path: issuePath(envelope.error) });
+    }
+    const records = envelope.data.data;
+    if (records.length === 0) return undefined;
+    const next = envelope.data.version?.max ?? largestVersion(records);
+    if (next === undefined) {
+      throw new LightspeedError('bad_payload', `The ${resourceName} page has no versions to continue from.`, { path: 'version.max' });
+    }
+    // A page holding nothing newer than the cursor repeats what we already have (a replayed or
+    // overlapping page). Stop here rather than loop: the cursor has not moved, so the next run
+    // carries on from the same place and nothing is skipped.
+    if (next <= after) return undefined;
+    return { records, cursor: next };
   }
 
   /** Validates one raw record of a resource; failures name the field, for quarantine. */

@@ -85,9 +85,13 @@ function createReader(baseUrlTemplate: string, input: { storeAddress: string; to
     resources: resourceNames,
     async *pages(resource, after) {
       const name = resource as ResourceName;
-      for await (const page of client.pages(name, { after })) {
-        yield { cursor: page.cursor, items: page.records.map((raw) => readItem(name, raw)) };
-      }
+      // The raw page is turned into items inside readPage, so this generator, suspended while the
+      // sync writes a page, holds only the items and not the parsed JSON as well.
+      const readPage = async (cursor: number) => {
+        const raw = await client.page(name, cursor);
+        return raw && { cursor: raw.cursor, items: raw.records.map((record) => readItem(name, record)) };
+      };
+      for (let page = await readPage(after); page; page = await readPage(page.cursor)) yield page;
     },
   };
 }
