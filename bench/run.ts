@@ -4,7 +4,10 @@
  * Starts its own emulator (in this process) and an isolated PostgreSQL (a fresh embedded server in a
  * temporary directory, or the server at BENCH_DATABASE_URL, on which it creates and drops its own
  * databases), runs the scenarios, then writes bench/results/<date>-<scale>.json and this scale's
- * section of bench/RESULTS.md. Benchmarks print figures; nothing here asserts on timing.
+ * section of bench/RESULTS.md. Benchmarks print figures; nothing here asserts on timing. `--out DIR`
+ * writes the report under DIR instead of bench/ (CI runs the small scale that way, to check that the
+ * harness works). A scenario that fails makes the run exit with status 1, after the others have run
+ * and the report is written.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +31,7 @@ import { ledger } from './scenarios/ledger.ts';
 
 const all: Scenario[] = [backfill, requests, incremental, rateLimited, freshness, memory, readPaths, favoriteStore, ledger];
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, only: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
 const scale = values.scale as Scale;
 if (!(scale in scales)) {
   console.error(`--scale must be one of ${Object.keys(scales).join(', ')}`);
@@ -74,6 +77,7 @@ const emulator = await startEmulator({ requestLogCap: 20_000 });
 const log = (scenario: string) => (message: string) => console.log(`  [${scenario}] ${message}`);
 const shared = new Map<string, unknown>();
 const figures: Figure[] = [];
+const failed: string[] = [];
 const notes: string[] = [
   'The machine has 2 cores, shared with colleagues running tests during the run: treat absolute numbers as noisy lower bounds; ratios measured in the same run are the steadier figures.',
 ];
@@ -91,6 +95,7 @@ try {
       }
     } catch (error) {
       console.error(`  ${scenario.name} failed:`, error);
+      failed.push(scenario.name);
       notes.push(`Scenario ${scenario.name} failed: ${(error as Error).message.split('\n')[0]}`);
     }
     console.log(`  (${((performance.now() - scenarioStart) / 1000).toFixed(1)} s)`);
@@ -111,5 +116,9 @@ const written = writeReport({
   durationSeconds: (performance.now() - startedAt) / 1000,
   figures,
   notes,
-});
+}, values.out);
 console.log(`Wrote ${written.json} and ${written.markdown} (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
+if (failed.length > 0) {
+  console.error(`Failed scenario(s): ${failed.join(', ')} (see above)`);
+  process.exit(1);
+}

@@ -21,8 +21,9 @@ export function machineInfo(postgres: string, database: string): RunReport['mach
 const benchDir = join(import.meta.dirname, '..');
 
 /** `bench/results/<date>-<scale>.json`, and this scale's section of `bench/RESULTS.md`. */
-export function writeReport(report: RunReport): { json: string; markdown: string } {
-  const resultsDir = join(benchDir, 'results');
+/** Writes `results/<date>-<scale>.json` and this scale's section of `RESULTS.md` under `outputDir` (bench/ unless told). */
+export function writeReport(report: RunReport, outputDir: string = benchDir): { json: string; markdown: string } {
+  const resultsDir = join(outputDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const json = join(resultsDir, `${report.date.slice(0, 10)}-${report.scale}.json`);
   // A partial run (--only) merges into the day's file instead of wiping the other scenarios.
@@ -35,7 +36,7 @@ export function writeReport(report: RunReport): { json: string; markdown: string
   }
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
 
-  const markdown = join(benchDir, 'RESULTS.md');
+  const markdown = join(outputDir, 'RESULTS.md');
   const start = `<!-- scale:${report.scale}:start -->`;
   const end = `<!-- scale:${report.scale}:end -->`;
   const section = `${start}\n${renderSection(report)}\n${end}`;
