@@ -1,6 +1,6 @@
-// The Personas list's totals against real PostgreSQL: the per-company counter kept by triggers
-// (migration 0010) equals count(*) through every way a persona enters or leaves a list, and a
-// filtered total is counted only up to the cap.
+// The Personas list against real PostgreSQL: the per-company counter kept by triggers (migration
+// 0010) equals count(*) through every way a persona enters or leaves a list, a filtered total is
+// counted only up to the cap, and every sort pages through everyone once, in order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -13,7 +13,7 @@ import { createLogger } from '../logger.ts';
 import { runCredentialSync } from '../sync/sync-runner.ts';
 import { createSyncDeps } from '../sync/sync-deps.ts';
 import { mergePersonas } from './identity-resolution.ts';
-import { listPersonas, PERSONA_TOTAL_CAP, type PersonaListQuery } from './persona-list.ts';
+import { encodeCursor, listPersonas, PERSONA_TOTAL_CAP, personaSorts, type PersonaListQuery, type PersonaSort } from './persona-list.ts';
 import { refreshAggregates, refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
 
 type Shop = { store: Store; companyId: string; credentialId: string; sync(): Promise<void> };
@@ -194,6 +194,49 @@ test('a filtered total is counted up to the cap and flagged as a lower bound; be
   const archived = await listPersonas(database.db, companyId, { ...listQuery, archived: true, search: 'capped' });
   assert.deepEqual([archived.total, archived.totalIsLowerBound], [1, false]);
   await assertCountersExact();
+});
+
+test('every sort in both directions pages through everyone exactly once, in ORDER BY order, ties and NULLs included', async () => {
+  const { companyId } = await createCompanyWithAdmin(database.db, { companyName: 'Sort Shop', name: 'Owner', email: 'owner@sort.example.test', password: 'long password 1' });
+  // Few distinct values per column, so ties cross page boundaries; never-visited personas (NULL last
+  // visit); empty and differently cased names; timestamps that differ by microseconds within one
+  // millisecond (a cursor holding a JS Date would lose them); and some archived personas.
+  await sql`
+    INSERT INTO personas (company_id, first_name, last_name, lifetime_spend, visits, points_balance, created_at, last_visit_at, archived_at)
+    SELECT ${companyId}::uuid, (ARRAY['Ann', 'Bob', 'ann', 'Zoë', NULL])[1 + i % 5], (ARRAY['Lee', 'Smith', NULL])[1 + i % 3],
+      (i % 6) * 10.25, i % 4, (i % 5) * 100,
+      '2024-03-01 10:00:00.0001+00'::timestamptz + (i % 7) * interval '1 microsecond',
+      CASE WHEN i % 4 <> 0 THEN '2024-05-01 08:00:00.0005+00'::timestamptz + (i % 6) * interval '1 microsecond' END,
+      CASE WHEN i % 11 = 0 THEN now() END
+    FROM generate_series(1, 130) AS i`.execute(database.db);
+  const columns: Record<PersonaSort, string> = { last_visit: 'last_visit_at', name: 'full_name', lifetime_spend: 'lifetime_spend', visits: 'visits', points: 'points_balance', created: 'created_at' };
+  const variants: Array<{ archived?: boolean; search?: string }> = [{}, { archived: true }, { search: 'ann' }];
+  for (const sort of personaSorts) {
+    for (const direction of ['asc', 'desc'] as const) {
+      for (const variant of variants) {
+        const expected = await sql<{ id: string }>`
+          SELECT id FROM personas WHERE company_id = ${companyId}
+            AND ${variant.archived ? sql`archived_at IS NOT NULL AND merged_into IS NULL` : sql`archived_at IS NULL`}
+            AND ${variant.search ? sql`full_name ILIKE '%ann%'` : sql`true`}
+          ORDER BY ${sql.ref(columns[sort])} ${sql.raw(direction)} NULLS LAST, id ${sql.raw(direction)}`.execute(database.db);
+        const label = `${sort} ${direction} ${JSON.stringify(variant)}`;
+        assert.ok(expected.rows.length > 7, label);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await listPersonas(database.db, companyId, { sort, direction, limit: 7, cursor, ...variant });
+          seen.push(...page.personas.map((persona) => persona.id));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        assert.deepEqual(seen, expected.rows.map((row) => row.id), label);
+      }
+    }
+  }
+  // A cursor whose value is not a string, number or null is ignored: the first page.
+  const first = await listPersonas(database.db, companyId, { ...listQuery, limit: 7 });
+  const odd = await listPersonas(database.db, companyId, { ...listQuery, limit: 7, cursor: encodeCursor({ value: { x: 1 } as never, id: first.personas[0]!.id }) });
+  assert.deepEqual(odd.personas.map((persona) => persona.id), first.personas.map((persona) => persona.id));
 });
 
 test('deleting personas (a merge survivor among them) and a whole company keeps every counter exact', async () => {

@@ -36,7 +36,18 @@ export type PersonaListRow = {
   archived: boolean;
 };
 
-const sortColumns: Record<PersonaSort, 'last_visit_at' | 'full_name' | 'lifetime_spend' | 'visits' | 'points_balance' | 'created_at'> = {
+type SortColumn = 'last_visit_at' | 'full_name' | 'lifetime_spend' | 'visits' | 'points_balance' | 'created_at';
+
+/**
+ * Each sort's column. Each has a btree index on (company_id, column, id) over the live personas
+ * (archived_at IS NULL): personas_list_idx, personas_name_sort_idx and those of migration 0011. One
+ * index serves both directions, read forward for one and backward for the other, so a page reads its
+ * 51 rows instead of sorting all of the company's personas. PostgreSQL
+ * uses an index for ORDER BY only when the NULLS placement matches too (backward, NULLS LAST turns
+ * into NULLS FIRST). Every column but last_visit_at is NOT NULL, so their ORDER BY keeps the default
+ * placement and matches the index either way; last_visit_at is read in two parts (see pageParts).
+ */
+const sortColumns: Record<PersonaSort, SortColumn> = {
   last_visit: 'last_visit_at',
   name: 'full_name',
   lifetime_spend: 'lifetime_spend',
@@ -56,6 +67,7 @@ function decodeCursor(text: string | undefined): Cursor | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
     if (typeof parsed.id !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.id)) return undefined;
+    if (parsed.value !== null && typeof parsed.value !== 'string' && typeof parsed.value !== 'number') return undefined;
     return parsed;
   } catch {
     return undefined;
@@ -128,52 +140,83 @@ async function countPersonas(db: Db, companyId: string, query: ListFilters): Pro
   return counted > PERSONA_TOTAL_CAP ? { total: PERSONA_TOTAL_CAP, totalIsLowerBound: true } : { total: counted, totalIsLowerBound: false };
 }
 
-export async function listPersonas(db: Db, companyId: string, query: PersonaListQuery): Promise<PersonaListPage> {
+/**
+ * The filtered personas after the cursor in the sort's order, as the parts of a page of at most
+ * limit + 1 rows each, which the sort's index yields in order. The cursor is a row comparison,
+ * (value, id) > (…), which the index takes as where to start, so page 500 costs what page 1 does
+ * (an OR of the same conditions made it read and discard every row before the cursor).
+ *
+ * last_visit_at can be NULL (never visited), and those personas go last in both directions.
+ * personas_list_idx (last_visit_at DESC NULLS LAST, id DESC) gives that order forward, but backward
+ * (oldest first) it puts the NULLs first, and a mirrored index would be one more for the sync to
+ * update on every visit. So the visited and the never-visited personas are two parts, each read in
+ * the index's order (within one part NULLS FIRST or LAST makes no difference), and listPersonaPage
+ * puts them together (a sort of at most 2 × (limit + 1) rows). A cursor among the never-visited leaves
+ * only that part.
+ */
+function pageParts(db: Db, companyId: string, query: PersonaListQuery) {
   const column = sortColumns[query.sort];
   const ref = `p.${column}` as const;
   const descending = query.direction === 'desc';
-  let page = filtered(db, companyId, query);
+  const direction = descending ? 'desc' : 'asc';
+  const after = descending ? '<' : '>';
   const cursor = decodeCursor(query.cursor);
-  if (cursor) {
-    // Rows after the cursor in (sort value, id) order; NULLs sort last in both directions.
-    page = page.where(({ eb, or, and }) => {
-      if (cursor.value === null) return and([eb(ref, 'is', null), eb('p.id', descending ? '<' : '>', cursor.id)]);
-      return or([
-        eb(ref, descending ? '<' : '>', cursor.value as never),
-        and([eb(ref, '=', cursor.value as never), eb('p.id', descending ? '<' : '>', cursor.id)]),
-        eb(ref, 'is', null),
-      ]);
-    });
-  }
-  // The page and the total are independent reads: asked at once, on two pooled connections, the
-  // list costs the slower of the two instead of their sum.
-  const pageQuery = page
-    .leftJoin('retail_stores as rs', 'rs.id', 'p.favorite_store_id')
-    .select([
-      'p.id',
-      'p.full_name',
-      'p.email',
-      'p.phone',
-      'p.favorite_store_id',
-      'rs.name as favorite_store_name',
-      'p.points_balance',
-      'p.lifetime_spend',
-      'p.visits',
-      'p.last_visit_at',
-      'p.sourced_from',
-      'p.age_gate_passed',
-      'p.archived_at',
-      sql<string | number | null>`${sql.ref(ref)}`.as('sort_value'),
-    ])
-    .orderBy(sql`${sql.ref(ref)} ${sql.raw(descending ? 'DESC' : 'ASC')} NULLS LAST`)
-    .orderBy('p.id', descending ? 'desc' : 'asc')
+  const part = (nulls: 'none' | 'only' | 'any') => {
+    let builder = filtered(db, companyId, query);
+    if (nulls !== 'any') builder = builder.where(ref, nulls === 'only' ? 'is' : 'is not', null);
+    // A cursor among the never-visited (value NULL) is followed by the rest of them in id order; every
+    // never-visited persona comes after a visited cursor.
+    if (cursor?.value === null) builder = builder.where('p.id', after, cursor.id);
+    else if (cursor && nulls !== 'only') builder = builder.where(sql<SqlBool>`(${sql.ref(ref)}, p.id) ${sql.raw(after)} (${cursor.value}, ${cursor.id})`);
+    // In the index's NULLS placement (see above); for the NOT NULL columns the default one.
+    const nullsPlacement = column === 'last_visit_at' ? (descending ? ' NULLS LAST' : ' NULLS FIRST') : '';
+    return builder
+      .select([
+        'p.id',
+        'p.full_name',
+        'p.email',
+        'p.phone',
+        'p.favorite_store_id',
+        'p.points_balance',
+        'p.lifetime_spend',
+        'p.visits',
+        'p.last_visit_at',
+        'p.sourced_from',
+        'p.age_gate_passed',
+        'p.archived_at',
+        sql<unknown>`${sql.ref(ref)}`.as('sort_key'),
+        // As text: exact, where a JS Date would cut a timestamp's microseconds and skip rows at the cursor.
+        sql<string | null>`${sql.ref(ref)}::text`.as('sort_value'),
+      ])
+      .orderBy(sql`${sql.ref(ref)} ${sql.raw(direction)}${sql.raw(nullsPlacement)}`)
+      .orderBy('p.id', direction)
+      .limit(query.limit + 1);
+  };
+  if (column !== 'last_visit_at') return [part('any')];
+  if (cursor?.value === null) return [part('only')];
+  // The first page newest first is the index's own order, NULLs last included: one part, so a search
+  // on the default sort (the busiest query of the list) is not run twice.
+  if (descending && !cursor) return [part('any')];
+  return [part('none'), part('only')];
+}
+
+/** One page of the list, without its total (the CSV export walks every page and needs none). */
+export async function listPersonaPage(db: Db, companyId: string, query: PersonaListQuery): Promise<Omit<PersonaListPage, 'total' | 'totalIsLowerBound'>> {
+  const direction = query.direction === 'desc' ? 'desc' : 'asc';
+  const [first, ...rest] = pageParts(db, companyId, query).map((part, index) => db.selectFrom(part.as(`part${index}`)).selectAll());
+  const parts = rest.reduce((union, part) => union.unionAll(part), first!);
+  const rows = await db
+    .selectFrom(parts.as('page'))
+    .leftJoin('retail_stores as rs', 'rs.id', 'page.favorite_store_id')
+    .selectAll('page')
+    .select('rs.name as favorite_store_name')
+    .orderBy(sql`page.sort_key ${sql.raw(direction)} NULLS LAST`)
+    .orderBy('page.id', direction)
     .limit(query.limit + 1)
     .execute();
-  const [rows, counted] = await Promise.all([pageQuery, countPersonas(db, companyId, query)]);
   const hasMore = rows.length > query.limit;
   const pageRows = rows.slice(0, query.limit);
   const last = pageRows.at(-1);
-  const sortValue = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string | number | null));
   return {
     personas: pageRows.map((row) => ({
       id: row.id,
@@ -189,7 +232,13 @@ export async function listPersonas(db: Db, companyId: string, query: PersonaList
       loyaltyEnrolled: row.age_gate_passed,
       archived: row.archived_at !== null,
     })),
-    ...counted,
-    nextCursor: hasMore && last ? encodeCursor({ value: sortValue(last.sort_value), id: last.id }) : null,
+    nextCursor: hasMore && last ? encodeCursor({ value: last.sort_value, id: last.id }) : null,
   };
+}
+
+export async function listPersonas(db: Db, companyId: string, query: PersonaListQuery): Promise<PersonaListPage> {
+  // The page and the total are independent reads: asked at once, on two pooled connections, the
+  // list costs the slower of the two instead of their sum.
+  const [page, counted] = await Promise.all([listPersonaPage(db, companyId, query), countPersonas(db, companyId, query)]);
+  return { personas: page.personas, ...counted, nextCursor: page.nextCursor };
 }
