@@ -14,6 +14,14 @@ import { waitUntil } from './freshness.ts';
 const NAME = 'memory';
 const repoRoot = join(import.meta.dirname, '..', '..');
 
+/** The node arguments of `npm run worker`, so the process measured is exactly the one production runs. */
+function workerArguments(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [command, ...args] = (scripts.worker ?? '').trim().split(/\s+/);
+  if (command !== 'node' || args.length === 0) throw new Error(`package.json's "worker" script should be "node <arguments>", not "${scripts.worker}"`);
+  return args;
+}
+
 /** kB figures of /proc/<pid>/status, in MB. */
 function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -21,10 +29,10 @@ function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /**
- * A real `patron worker` process (what production runs) backfills the scale's store on its own: the
- * connection is saved, its scheduler finds the never-synced credential and the job queue runs the
- * sync, with its continuation jobs every 2 minutes. Peak RSS is the kernel's high-water mark (VmHWM).
- * One run per invocation: it is a whole extra backfill.
+ * A real `patron worker` process, started with the arguments of `npm run worker` (what production
+ * runs), backfills the scale's store on its own: the connection is saved, its scheduler finds the
+ * never-synced credential and the job queue runs the sync, with its continuation jobs every 2 minutes.
+ * Peak RSS is the kernel's high-water mark (VmHWM). One run per invocation: it is a whole extra backfill.
  */
 export const memory: Scenario = {
   name: NAME,
@@ -35,7 +43,7 @@ export const memory: Scenario = {
     const secretKey = randomBytes(32);
     const connected = await connectStore(database.db, context.emulator, BACKFILL_STORE, { secretKey });
     const dataDir = mkdtempSync(join(tmpdir(), 'patron-bench-worker-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+    const child = spawn(process.execPath, workerArguments(), {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH,
