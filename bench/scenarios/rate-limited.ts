@@ -13,11 +13,11 @@ import type { BenchContext, Scenario } from '../lib/types.ts';
 
 const NAME = 'rate-limited';
 const WINDOW_MS = 3_000;
-const LIMIT = 15;
+const LIMIT = 30;
 
 /**
  * A backfill that the rate limit, not the database, holds back: the emulator's five-minute window is
- * squeezed into 3 s with a limit of 15 requests (5 req/s, far below what the sync can do), and pages
+ * squeezed into 3 s with a limit of 30 requests (10 req/s, well below what the sync can do), and pages
  * are kept small (100 customers, 50 sales) so the run spans several windows. The client's request
  * budget is told the same 3 s window, so its pacing is the production algorithm at 1/100 time scale
  * (production builds the budget with the real 300 s window). Figure: share of the budget used =
