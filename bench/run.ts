@@ -26,10 +26,11 @@ import { rateLimited } from './scenarios/rate-limited.ts';
 import { freshness } from './scenarios/freshness.ts';
 import { memory } from './scenarios/memory.ts';
 import { readPaths } from './scenarios/read-paths.ts';
+import { personasPage } from './scenarios/personas-page.ts';
 import { favoriteStore } from './scenarios/favorite-store.ts';
 import { ledger } from './scenarios/ledger.ts';
 
-const all: Scenario[] = [backfill, requests, incremental, rateLimited, freshness, memory, readPaths, favoriteStore, ledger];
+const all: Scenario[] = [backfill, requests, incremental, rateLimited, freshness, memory, readPaths, personasPage, favoriteStore, ledger];
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
 const scale = values.scale as Scale;
