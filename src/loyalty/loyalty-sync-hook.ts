@@ -6,10 +6,10 @@ import { reconcileCustomerPoints, reconcileSalePoints } from './points-ledger.ts
  * customer page, the sales of its customers and of their personas are re-checked (a deleted customer's
  * points go, a new source may have brought the age gate, a merge may have moved a link).
  */
-export const loyaltySyncHook: AfterPageHook = async (trx, scope, records, outcome) => {
+export const loyaltySyncHook: AfterPageHook = async (trx, scope, records, outcome, totals) => {
   const kind = records[0]?.kind;
   if (kind === 'sale') {
-    await reconcileSalePoints(trx, scope.companyId, outcome.changedSaleIds ?? []);
+    await reconcileSalePoints(trx, scope.companyId, outcome.changedSaleIds ?? [], totals);
   } else if (kind === 'customer' && outcome.changed > 0) {
     await reconcileCustomerPoints(trx, scope.companyId, scope.credentialId, outcome.customersTouched);
   }

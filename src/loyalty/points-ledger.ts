@@ -4,6 +4,7 @@ import type { LedgerKind } from '../db/tables.ts';
 import { getLoyaltyProgram } from './loyalty-program.ts';
 import { enrolmentBlock, salePoints } from './points-rules.ts';
 import { refreshPointBalances } from '../personas/persona-refresh.ts';
+import type { PersonaTotalsChanges } from '../personas/persona-totals.ts';
 
 type LedgerRow = { persona_id: string; sale_id: string; kind: LedgerKind; points: number; reason: string; idempotency_key: string };
 
@@ -16,7 +17,7 @@ type LedgerRow = { persona_id: string; sale_id: string; kind: LedgerKind; points
  * A persona that may not earn (age gate not confirmed, under age, employee) gains nothing new, but
  * keeps what it earned before; reductions (voids, returns) still apply.
  */
-export async function reconcileSalePoints(db: Db, companyId: string, changedSaleIds: string[]): Promise<string[]> {
+export async function reconcileSalePoints(db: Db, companyId: string, changedSaleIds: string[], totals?: PersonaTotalsChanges): Promise<string[]> {
   if (changedSaleIds.length === 0) return [];
   // A return is worth at most what its sale earned, so when a sale changes its returns are re-checked.
   const returns = await sql<{ id: string }>`
@@ -122,19 +123,27 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
 
   if (rows.length > 0) {
     // Each balance moves by exactly the entries this statement inserted (an entry already written by
-    // an earlier attempt conflicts and adds nothing); the row lock of the UPDATE makes concurrent
-    // additions to one balance add up instead of overwriting each other.
-    await sql`
-      WITH inserted AS (
-        INSERT INTO loyalty_ledger (company_id, persona_id, sale_id, kind, points, reason, idempotency_key)
-        SELECT ${companyId}::uuid, r.persona_id, r.sale_id, r.kind, r.points, r.reason, r.idempotency_key
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(persona_id uuid, sale_id uuid, kind text, points numeric, reason text, idempotency_key text)
-        ON CONFLICT (company_id, idempotency_key) DO NOTHING
-        RETURNING persona_id, points
-      ),
-      per_persona AS (SELECT persona_id, sum(points) AS points FROM inserted GROUP BY persona_id)
-      UPDATE personas p SET points_balance = p.points_balance + per_persona.points
-      FROM per_persona WHERE p.id = per_persona.persona_id AND per_persona.points <> 0`.execute(db);
+    // an earlier attempt conflicts and adds nothing). With `totals` (a synced page of sales) the
+    // movement joins the page's other additions to the same personas, applied in one UPDATE;
+    // otherwise it is applied here, and the row lock of the UPDATE makes concurrent additions to one
+    // balance add up instead of overwriting each other.
+    const ledger = sql`
+      INSERT INTO loyalty_ledger (company_id, persona_id, sale_id, kind, points, reason, idempotency_key)
+      SELECT ${companyId}::uuid, r.persona_id, r.sale_id, r.kind, r.points, r.reason, r.idempotency_key
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(persona_id uuid, sale_id uuid, kind text, points numeric, reason text, idempotency_key text)
+      ON CONFLICT (company_id, idempotency_key) DO NOTHING
+      RETURNING persona_id, points`;
+    if (totals) {
+      const inserted = await sql<{ persona_id: string; points: string }>`
+        WITH inserted AS (${ledger}) SELECT persona_id, sum(points)::text AS points FROM inserted GROUP BY persona_id`.execute(db);
+      for (const row of inserted.rows) totals.addPoints(row.persona_id, row.points);
+    } else {
+      await sql`
+        WITH inserted AS (${ledger}),
+        per_persona AS (SELECT persona_id, sum(points) AS points FROM inserted GROUP BY persona_id)
+        UPDATE personas p SET points_balance = p.points_balance + per_persona.points
+        FROM per_persona WHERE p.id = per_persona.persona_id AND per_persona.points <> 0`.execute(db);
+    }
   }
   return [...new Set(rows.map((row) => row.persona_id))];
 }

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { Db } from '../db/database.ts';
 import { refreshFavoriteStores } from '../stores/favorite-store.ts';
+import type { PersonaTotalsChanges } from './persona-totals.ts';
 
 type Trx = Transaction<Database>;
 
@@ -140,38 +141,30 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
  * other sales: during a backfill a persona's sales arrive over many pages, and recomputing its totals
  * on each of them would re-read every earlier sale each time. This is exact because every other change
  * (an edited, voided or moved sale, a new link, a merge) recomputes the totals with refreshAggregates,
- * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The favorite
- * store is recomputed only where a new visit was at a mapped store, the only visits that count for it.
+ * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The additions
+ * go to `totals`, applied once at the end of the page. The favorite store is recomputed only where a
+ * new visit was at a mapped store, the only visits that count for it.
  */
-export async function addNewSalesToAggregates(trx: Trx, saleIds: string[], recomputedPersonaIds: string[]): Promise<void> {
+export async function addNewSalesToAggregates(trx: Trx, saleIds: string[], recomputedPersonaIds: string[], totals: PersonaTotalsChanges): Promise<void> {
   if (saleIds.length === 0) return;
-  const updated = await sql<{ id: string; visited_mapped_store: boolean }>`
-    WITH added AS (
-      SELECT sc.persona_id,
-        sum(s.total_incl_tax) AS spend,
-        count(*) FILTER (WHERE s.return_for_external_id IS NULL) AS visits,
-        min(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS first_visit,
-        max(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL) AS last_visit,
-        bool_or(s.return_for_external_id IS NULL AND EXISTS (
-          SELECT 1 FROM source_locations l
-          JOIN store_mappings m ON m.source_location_id = l.id
-          JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
-          WHERE l.credential_id = s.credential_id AND l.external_id = s.location_external_id)) AS visited_mapped_store
-      FROM sales s
-      JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
-      WHERE s.id = ANY(${saleIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL
-        AND sc.persona_id IS NOT NULL AND sc.persona_id <> ALL(${recomputedPersonaIds}::uuid[])
-      GROUP BY sc.persona_id
-    )
-    UPDATE personas p SET
-      lifetime_spend = p.lifetime_spend + added.spend,
-      visits = p.visits + added.visits,
-      -- least/greatest skip NULLs: a first visit, or a page of returns only, keeps what is known.
-      first_visit_at = least(p.first_visit_at, added.first_visit),
-      last_visit_at = greatest(p.last_visit_at, added.last_visit)
-    FROM added WHERE p.id = added.persona_id
-    RETURNING p.id, added.visited_mapped_store`.execute(trx);
-  await refreshFavoriteStores(trx, updated.rows.filter((row) => row.visited_mapped_store).map((row) => row.id));
+  const added = await sql<{ persona_id: string; spend: string; visits: number; first_visit: string | null; last_visit: string | null; visited_mapped_store: boolean }>`
+    SELECT sc.persona_id,
+      sum(s.total_incl_tax)::text AS spend,
+      (count(*) FILTER (WHERE s.return_for_external_id IS NULL))::int AS visits,
+      (min(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL))::text AS first_visit,
+      (max(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL))::text AS last_visit,
+      bool_or(s.return_for_external_id IS NULL AND EXISTS (
+        SELECT 1 FROM source_locations l
+        JOIN store_mappings m ON m.source_location_id = l.id
+        JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
+        WHERE l.credential_id = s.credential_id AND l.external_id = s.location_external_id)) AS visited_mapped_store
+    FROM sales s
+    JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
+    WHERE s.id = ANY(${saleIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL
+      AND sc.persona_id IS NOT NULL AND sc.persona_id <> ALL(${recomputedPersonaIds}::uuid[])
+    GROUP BY sc.persona_id`.execute(trx);
+  for (const row of added.rows) totals.addVisits(row.persona_id, row.spend, row.visits, row.first_visit, row.last_visit);
+  await refreshFavoriteStores(trx, added.rows.filter((row) => row.visited_mapped_store).map((row) => row.persona_id));
 }
 
 /** Balances are sums of the loyalty ledger; the persona row keeps a copy for the list's sort and display. */

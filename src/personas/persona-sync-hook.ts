@@ -10,7 +10,7 @@ import { lockCompanyPersonas } from './persona-lock.ts';
  * into personas; new sales add to their buyers' totals, and sales that changed recompute the totals
  * of their old and new buyers.
  */
-export const personaSyncHook: AfterPageHook = async (trx, scope, records, outcome) => {
+export const personaSyncHook: AfterPageHook = async (trx, scope, records, outcome, totals) => {
   const kind = records[0]?.kind;
   if (kind === 'customer') {
     const connection = await sql<{ settings: unknown }>`
@@ -29,6 +29,6 @@ export const personaSyncHook: AfterPageHook = async (trx, scope, records, outcom
               WHERE credential_id = ${scope.credentialId} AND external_id = ANY(${replacedBuyers}::text[]) AND persona_id IS NOT NULL`.execute(trx)
           ).rows.map((row) => row.persona_id);
     await refreshAggregates(trx, recomputed);
-    await addNewSalesToAggregates(trx, outcome.newSaleIds ?? [], recomputed);
+    await addNewSalesToAggregates(trx, outcome.newSaleIds ?? [], recomputed, totals);
   }
 };

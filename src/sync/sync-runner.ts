@@ -12,6 +12,7 @@ import { writeRecords, type CredentialScope, type WriteOutcome } from './record-
 import type { SourceRecord } from './source-records.ts';
 import { applyPendingResync } from './sync-status.ts';
 import { readAhead } from './prefetch.ts';
+import { PersonaTotalsChanges } from '../personas/persona-totals.ts';
 
 export type SyncDeps = {
   db: Db;
@@ -22,7 +23,17 @@ export type SyncDeps = {
   afterPageHooks?: AfterPageHook[];
 };
 
-export type AfterPageHook = (trx: Transaction<Database>, scope: CredentialScope, records: SourceRecord[], outcome: WriteOutcome) => Promise<void>;
+/**
+ * Work done in a page's transaction after its records are written. Additions to personas' totals go
+ * to `totals`, which the runner applies once after the last hook (see persona-totals.ts).
+ */
+export type AfterPageHook = (
+  trx: Transaction<Database>,
+  scope: CredentialScope,
+  records: SourceRecord[],
+  outcome: WriteOutcome,
+  totals: PersonaTotalsChanges,
+) => Promise<void>;
 
 export type SyncProgress = { resource: string; pages: number; records: number; requests: number };
 
@@ -111,7 +122,9 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
           const last = index === slices.length - 1;
           await db.transaction().execute(async (trx) => {
             const outcome = await writeRecords(trx, scope, slice);
-            for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, slice, outcome);
+            const personaTotals = new PersonaTotalsChanges();
+            for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, slice, outcome, personaTotals);
+            await personaTotals.apply(trx);
             await recordQuarantine(trx, credentialId, resource, slice, last ? rejected : []);
             if (!last) return;
             await sql`
