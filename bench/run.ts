@@ -10,7 +10,7 @@
  * and the report is written.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -80,7 +80,7 @@ const shared = new Map<string, unknown>();
 const figures: Figure[] = [];
 const failed: string[] = [];
 const notes: string[] = [
-  'The machine has 2 cores, shared with colleagues running tests during the run: treat absolute numbers as noisy lower bounds; ratios measured in the same run are the steadier figures.',
+  `The machine's ${cpus().length} cores run the emulator, Patron and PostgreSQL together (and whatever else ran on the machine at the time): treat absolute numbers as noisy lower bounds; ratios measured in the same run are the steadier figures.`,
 ];
 console.log(`Patron bench, scale ${scale} (${JSON.stringify(spec)}), PostgreSQL ${postgres} (${embedded ? 'embedded, fresh' : 'BENCH_DATABASE_URL'})`);
 try {

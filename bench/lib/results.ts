@@ -70,7 +70,7 @@ function renderSection(report: RunReport): string {
   const lines = [
     `## ${report.scale} — ${report.date.slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Machine: ${machine.cpus} cores (${machine.cpuModel}), shared with other work; ${machine.memoryGb} GB RAM; Node ${machine.node}; ${machine.postgres} (${machine.database}). Whole run: ${Math.round(report.durationSeconds)} s.`,
+    `Machine: ${machine.cpus} cores (${machine.cpuModel}); ${machine.memoryGb} GB RAM; Node ${machine.node}; ${machine.postgres} (${machine.database}). Whole run: ${Math.round(report.durationSeconds)} s.`,
     '',
     '| Scenario | Figure | Median | Min | Max | Unit | Runs | Target | Met |',
     '|---|---|--:|--:|--:|---|--:|---|---|',
