@@ -158,7 +158,13 @@ test('another company cannot see or map these stores and keys', async () => {
   const other = new HttpSession(server.url);
   await other.signUp();
   assert.deepEqual((await other.get('/api/retail-stores')).json.stores, []);
+  assert.deepEqual((await other.get('/api/retail-stores/options')).json.stores, []);
   const theirs = await other.post('/api/retail-stores', { name: 'Mine', timeZone: 'UTC' });
+  assert.deepEqual((await other.get('/api/retail-stores/options')).json.stores, [{ id: theirs.json.store.id, name: 'Mine', active: true }]);
+  // The filter choices are the same stores as the full list, names only.
+  const full = (await admin.get('/api/retail-stores')).json.stores as Array<{ id: string; name: string; active: boolean }>;
+  const options = (await admin.get('/api/retail-stores/options')).json.stores as Array<{ id: string; name: string; active: boolean }>;
+  assert.deepEqual(options, full.map(({ id, name, active }) => ({ id, name, active })));
   const stolen = await other.request('PUT', `/api/retail-stores/${theirs.json.store.id}/mappings`, { locationIds: [await locationId('Seattle')] });
   assert.equal(stolen.status, 400);
   const store = (await admin.get('/api/retail-stores')).json.stores[0];

@@ -173,5 +173,5 @@ export const personasApi = {
   get: (id: string, signal?: AbortSignal) => request<PersonaWithLoyalty>('GET', `/api/personas/${encodeURIComponent(id)}`, undefined, signal),
   adjustPoints: (id: string, input: { points: number; reason: string; requestId: string }) =>
     request<{ ok: true }>('POST', `/api/personas/${encodeURIComponent(id)}/points`, input),
-  retailStores: (signal?: AbortSignal) => request<{ stores: RetailStoreOption[] }>('GET', '/api/retail-stores', undefined, signal),
+  retailStores: (signal?: AbortSignal) => request<{ stores: RetailStoreOption[] }>('GET', '/api/retail-stores/options', undefined, signal),
 };

@@ -4,6 +4,7 @@ import {
   createRetailStore,
   createStoresFromLocations,
   getStoreMappingRows,
+  listRetailStoreOptions,
   listRetailStores,
   RetailStoreInput,
   saveStoreMappings,
@@ -29,6 +30,11 @@ export function registerStoreRoutes(app: FastifyInstance, { db }: AppContext): v
   app.get('/api/retail-stores', async (request) => {
     const user = await requireUser(db, request);
     return { stores: await listRetailStores(db, user.companyId), unmapped: await listUnmappedLocations(db, user.companyId) };
+  });
+
+  app.get('/api/retail-stores/options', async (request) => {
+    const user = await requireUser(db, request);
+    return { stores: await listRetailStoreOptions(db, user.companyId) };
   });
 
   app.post('/api/retail-stores', async (request, reply) => {
