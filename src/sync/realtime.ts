@@ -161,13 +161,27 @@ export async function reconcileWebhooks(deps: RealtimeDeps, credentialId: string
  */
 export async function removeWebhooksBeforeDelete(deps: RealtimeDeps, credentialId: string, timeoutMs = 5000): Promise<void> {
   try {
-    const existing = await deps.db.selectFrom('webhook_subscriptions').select('external_id').where('credential_id', '=', credentialId).execute();
-    if (existing.length === 0) return;
-    const credential = await loadCredentialForSync(deps.db, deps.secretKey, credentialId);
-    const adapter = credential ? deps.adapters[credential.provider] : undefined;
-    if (!credential || !adapter) return;
-    await adapter.unsubscribe({ storeAddress: credential.storeAddress, token: credential.token, timeoutMs, url: null, ids: existing.map((row) => row.external_id) });
-    deps.logger.info({ credentialId }, 'webhooks removed before the credential was deleted');
+    await deps.db.connection().execute(async (lockConnection) => {
+      // A registration in flight has created webhooks in the store but may not have recorded them
+      // yet: wait for it (it holds this lock) so that what it created is removed too.
+      await sql`SELECT set_config('lock_timeout', ${`${timeoutMs}ms`}, false)`.execute(lockConnection);
+      try {
+        await sql`SELECT pg_advisory_lock(hashtextextended(${'webhooks:' + credentialId}, 0))`.execute(lockConnection);
+      } finally {
+        await sql`SELECT set_config('lock_timeout', '0', false)`.execute(lockConnection);
+      }
+      try {
+        const existing = await deps.db.selectFrom('webhook_subscriptions').select('external_id').where('credential_id', '=', credentialId).execute();
+        if (existing.length === 0) return;
+        const credential = await loadCredentialForSync(deps.db, deps.secretKey, credentialId);
+        const adapter = credential ? deps.adapters[credential.provider] : undefined;
+        if (!credential || !adapter) return;
+        await adapter.unsubscribe({ storeAddress: credential.storeAddress, token: credential.token, timeoutMs, url: null, ids: existing.map((row) => row.external_id) });
+        deps.logger.info({ credentialId }, 'webhooks removed before the credential was deleted');
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtextextended(${'webhooks:' + credentialId}, 0))`.execute(lockConnection);
+      }
+    });
   } catch (error) {
     deps.logger.warn({ credentialId, err: error instanceof Error ? error.message : String(error) }, 'could not remove the webhooks of a deleted credential; continuing');
   }
