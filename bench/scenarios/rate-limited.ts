@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PageItem, PosConnector } from '../../src/integrations/connector.ts';
-import { LightspeedClient } from '../../src/integrations/lightspeed-x/client.ts';
-import { normalizeRecord } from '../../src/integrations/lightspeed-x/normalize.ts';
-import { RequestBudget } from '../../src/integrations/lightspeed-x/request-budget.ts';
-import { resourceNames, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
+import { createLightspeedXConnector } from '../../src/integrations/lightspeed-x/connector.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { createLogger } from '../../src/logger.ts';
 import { figure } from '../lib/stats.ts';
 import { connectFresh } from '../lib/sync-setup.ts';
-import type { BenchContext, Scenario } from '../lib/types.ts';
+import type { Scenario } from '../lib/types.ts';
 
 const NAME = 'rate-limited';
 const WINDOW_MS = 3_000;
@@ -40,7 +36,7 @@ export const rateLimited: Scenario = {
       store.setRateLimit({ enabled: true, windowMs: WINDOW_MS, limit: LIMIT });
       // Let the window used by connecting run out, so the measurement starts on a fresh one.
       await sleep(WINDOW_MS + 50);
-      const deps = createSyncDeps({ db: company.database.db, secretKey: company.secretKey, connectors: { 'lightspeed-x': pacedConnector(context, company.deps.connectors['lightspeed-x']!) }, logger: createLogger('silent') });
+      const deps = createSyncDeps({ db: company.database.db, secretKey: company.secretKey, connectors: { 'lightspeed-x': createLightspeedXConnector(context.emulator.baseUrlTemplate, { budgetWindowMs: WINDOW_MS }) }, logger: createLogger('silent') });
       const requestsBefore = context.emulator.countRequests({ store: prefix });
       const tooManyBefore = context.emulator.countRequests({ store: prefix, status: 429 });
       const startedAt = performance.now();
@@ -70,37 +66,3 @@ export const rateLimited: Scenario = {
     ];
   },
 };
-
-/** The Lightspeed connector with its reader's budget on the compressed window (the rest is the product's). */
-function pacedConnector(context: BenchContext, real: PosConnector): PosConnector {
-  return {
-    ...real,
-    createReader(input) {
-      const client = new LightspeedClient({
-        baseUrlTemplate: context.emulator.baseUrlTemplate,
-        domainPrefix: input.storeAddress,
-        token: input.token,
-        onRequest: input.onRequest,
-        budget: new RequestBudget(WINDOW_MS),
-      });
-      return {
-        resources: resourceNames,
-        async *pages(resource, after) {
-          const name = resource as ResourceName;
-          for await (const page of client.pages(name, { after })) yield { cursor: page.cursor, items: page.records.map((raw) => toItem(name, raw)) };
-        },
-      };
-    },
-  };
-}
-
-function toItem(resource: ResourceName, raw: unknown): PageItem {
-  const externalId = String((raw as { id?: unknown } | null)?.id ?? '(no id)');
-  const parsed = LightspeedClient.parseRecord(resource, raw);
-  if (!parsed.ok) return { ok: false, externalId, error: parsed.error, payload: raw };
-  try {
-    return { ok: true, record: normalizeRecord(resource, parsed.record) };
-  } catch (error) {
-    return { ok: false, externalId, error: (error as Error).message, payload: raw };
-  }
-}

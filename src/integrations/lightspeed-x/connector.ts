@@ -2,6 +2,7 @@ import type { CheckResult, CredentialInput, PageItem, PosConnector, SourceReader
 import { LightspeedClient } from './client.ts';
 import { parseDomainPrefix } from './domain-prefix.ts';
 import { LightspeedError } from './errors.ts';
+import { RequestBudget } from './request-budget.ts';
 import { normalizeRecord } from './normalize.ts';
 import { resourceNames, type ResourceName } from './resources.ts';
 import { OutletSchema, RegisterSchema } from './schemas.ts';
@@ -79,8 +80,9 @@ function explain(error: LightspeedError): { field: 'token' | 'storeAddress' | nu
  * Reads a store's collections for the sync: each record is validated and normalized, or comes back
  * as a quarantine item naming what was wrong with it.
  */
-function createReader(baseUrlTemplate: string, input: { storeAddress: string; token: string; onRequest?: () => void }): SourceReader {
-  const client = new LightspeedClient({ baseUrlTemplate, domainPrefix: input.storeAddress, token: input.token, onRequest: input.onRequest });
+function createReader(baseUrlTemplate: string, input: { storeAddress: string; token: string; onRequest?: () => void }, budgetWindowMs?: number): SourceReader {
+  const budget = budgetWindowMs === undefined ? undefined : new RequestBudget(budgetWindowMs);
+  const client = new LightspeedClient({ baseUrlTemplate, domainPrefix: input.storeAddress, token: input.token, onRequest: input.onRequest, budget });
   return {
     resources: resourceNames,
     async *pages(resource, after) {
@@ -107,8 +109,12 @@ function readItem(resource: ResourceName, raw: unknown): PageItem {
   }
 }
 
-/** @param baseUrlTemplate where stores live: production's, or the emulator's in tests and the demo. */
-export function createLightspeedXConnector(baseUrlTemplate: string): PosConnector {
+/**
+ * @param baseUrlTemplate where stores live: production's, or the emulator's in tests and the demo.
+ * @param options.budgetWindowMs the rate-limit window the reader paces itself to (Lightspeed's 5
+ *   minutes unless told; the rate-limited benchmark squeezes it along with the emulator's).
+ */
+export function createLightspeedXConnector(baseUrlTemplate: string, options: { budgetWindowMs?: number } = {}): PosConnector {
   return {
     provider: 'lightspeed-x',
     parseStoreAddress(input) {
@@ -116,6 +122,6 @@ export function createLightspeedXConnector(baseUrlTemplate: string): PosConnecto
       return result.ok ? { ok: true, value: result.domainPrefix } : result;
     },
     checkCredential: (input) => checkCredential(baseUrlTemplate, input),
-    createReader: (input) => createReader(baseUrlTemplate, input),
+    createReader: (input) => createReader(baseUrlTemplate, input, options.budgetWindowMs),
   };
 }
