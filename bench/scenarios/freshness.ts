@@ -9,6 +9,7 @@ import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { registerSyncScheduler } from '../../src/sync/sync-scheduler.ts';
 import { startSyncWorker } from '../../src/sync/sync-worker.ts';
 import { HttpSession } from '../../test/helpers/http-session.ts';
+import { waitFor } from '../../test/sync/sync-harness.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/test-server.ts';
 import { figure, percentile } from '../lib/stats.ts';
 import type { Figure, Scenario } from '../lib/types.ts';
@@ -53,16 +54,16 @@ export const freshness: Scenario = {
         const startedAt = performance.now();
         const saved = await session.request('PUT', '/api/connections/lightspeed-x', { ageGateConfirmed: true, settings: { realtimeUpdates: realtime } });
         if (saved.status !== 200) throw new Error(`Update Connection failed: ${saved.text}`);
-        await waitUntil('the first persona', () => db.selectFrom('personas').select('id').where('company_id', '=', companyId).limit(1).executeTakeFirst(), 60_000, 10);
+        await waitFor('the first persona', () => db.selectFrom('personas').select('id').where('company_id', '=', companyId).limit(1).executeTakeFirst(), 60_000, 10);
         firstPersona.push(performance.now() - startedAt);
-        await waitUntil('the backfill', () => completeRun(server, credentialId), 120_000);
+        await waitFor('the backfill', () => completeRun(server, credentialId), 120_000);
         last = { session, credentialId, store };
       }
       context.log(`first persona after Update Connection: ${firstPersona.map((ms) => Math.round(ms)).join(', ')} ms`);
 
       // Sale → points by webhook.
       const { store, credentialId } = last!;
-      await waitUntil('two webhooks on the store', () => store.webhooks.list().length === 2, 30_000);
+      await waitFor('two webhooks on the store', () => store.webhooks.list().length === 2, 30_000);
       const buyers = await sql<{ external_id: string }>`
         SELECT sc.external_id FROM source_customers sc JOIN personas p ON p.id = sc.persona_id
         WHERE sc.credential_id = ${credentialId} AND p.age_gate_passed AND sc.deleted_at IS NULL
@@ -72,7 +73,7 @@ export const freshness: Scenario = {
       for (let sample = 0; sample < spec.webhookSamples; sample++) {
         const sale = store.createSale({ customerId: buyer(sample) });
         const startedAt = performance.now();
-        await waitUntil('points for the sale (webhook)', () => pointsFor(server, sale.id), 60_000, 10);
+        await waitFor('points for the sale (webhook)', () => pointsFor(server, sale.id), 60_000, 10);
         byWebhook.push(performance.now() - startedAt);
         await sleep(200);
       }
@@ -88,7 +89,7 @@ export const freshness: Scenario = {
       if (spec.pollingSamples > 0) {
         const off = await last!.session.request('PUT', '/api/connections/lightspeed-x', { ageGateConfirmed: true, settings: { realtimeUpdates: false } });
         if (off.status !== 200) throw new Error(`turning webhooks off failed: ${off.text}`);
-        await waitUntil('webhooks removed', () => store.webhooks.list().length === 0, 30_000);
+        await waitFor('webhooks removed', () => store.webhooks.list().length === 0, 30_000);
         await registerSyncScheduler(server.boss!, db);
         const byPolling: number[] = [];
         for (let sample = 0; sample < spec.pollingSamples; sample++) {
@@ -96,7 +97,7 @@ export const freshness: Scenario = {
           await sleep(Math.floor(Math.random() * 20_000));
           const sale = store.createSale({ customerId: buyer(100 + sample) });
           const startedAt = performance.now();
-          await waitUntil('points for the sale (polling)', () => pointsFor(server, sale.id), 150_000, 100);
+          await waitFor('points for the sale (polling)', () => pointsFor(server, sale.id), 150_000, 100);
           byPolling.push(performance.now() - startedAt);
           context.log(`sale → points by polling: ${Math.round(byPolling.at(-1)!)} ms`);
         }
@@ -129,14 +130,4 @@ async function pointsFor(server: TestServer, saleExternalId: string): Promise<bo
   const rows = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM loyalty_ledger l JOIN sales s ON s.id = l.sale_id WHERE s.external_id = ${saleExternalId}`.execute(server.database.db);
   return (rows.rows[0]?.n ?? 0) > 0;
-}
-
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 50): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }

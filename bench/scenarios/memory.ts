@@ -9,7 +9,7 @@ import { connectStore } from '../../test/helpers/connected-store.ts';
 import { figure } from '../lib/stats.ts';
 import { backfillStore, BACKFILL_STORE } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
-import { waitUntil } from './freshness.ts';
+import { waitFor } from '../../test/sync/sync-harness.ts';
 
 const NAME = 'memory';
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -75,7 +75,7 @@ export const memory: Scenario = {
     const startedAt = performance.now();
     let high = NaN;
     try {
-      await waitUntil(
+      await waitFor(
         'the worker to finish the backfill',
         async () => {
           if (child.exitCode !== null) throw new Error(`the worker exited: ${errors}`);
