@@ -11,7 +11,7 @@ import { raiseNotification, resolveNotification } from '../notifications/notific
 import { writeRecords, type CredentialScope, type WriteOutcome } from './record-writer.ts';
 import type { SourceRecord } from './source-records.ts';
 import { applyPendingResync } from './sync-status.ts';
-import { readAhead } from './prefetch.ts';
+import { groupPages, splitGroup } from './page-groups.ts';
 import { PersonaTotalsChanges } from '../personas/persona-totals.ts';
 
 export type SyncDeps = {
@@ -53,11 +53,12 @@ export type SyncOptions = {
 /**
  * One sync run of one credential: every resource, in order, from its saved cursor to the end.
  *
- * Each page's records commit with the work that hangs off them (personas, points), in slices of at
- * most SLICE_SIZE records; the last slice also commits the quarantine entries, the new cursor and
- * the run's counters. So a crash repeats at most one page, and a repeated page changes nothing
- * (writes are idempotent on version). The next page is fetched while the current one is written. A session advisory lock makes sure only one run per credential is ever
- * active, whatever the number of workers.
+ * Records commit with the work that hangs off them (personas, points) in transactions of at most
+ * SLICE_SIZE records: a big page is split into slices, and small pages already read ahead are
+ * written together (see page-groups.ts). The last transaction of a page also commits the quarantine
+ * entries, the new cursor and the run's counters. So a crash repeats at most the pages of one group,
+ * and a repeated page changes nothing (writes are idempotent on version). A session advisory lock
+ * makes sure only one run per credential is ever active, whatever the number of workers.
  *
  * Transient failures are thrown (the job queue retries with back-off); a 429 and a revoked token are
  * results, handled by the caller without counting as failures.
@@ -112,11 +113,14 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         .where('credential_id', '=', credentialId)
         .where('resource', '=', resource)
         .executeTakeFirst();
-      for await (const page of readAhead(reader.pages(resource, cursorRow?.after_version ?? 0), (page) => page.items.length <= SLICE_SIZE)) {
-        const { records, rejected } = splitItems(page.items, historyStart);
-        // A page is committed in slices so the first records show up (and the transaction stays short)
-        // even when a page holds 10,000 customers. The cursor moves only with the last slice: a crash
-        // in between repeats the page, which changes nothing for the slices already written.
+      for await (const group of groupPages(reader.pages(resource, cursorRow?.after_version ?? 0), SLICE_SIZE)) {
+        const { records, rejected } = splitGroup(group, historyStart);
+        const cursor = group.at(-1)!.cursor;
+        const served = group.reduce((sum, page) => sum + page.items.length, 0);
+        // A big page is committed in slices so the first records show up (and the transaction stays
+        // short) even when a page holds 10,000 customers; small pages read ahead are committed together.
+        // The cursor moves only with the last slice: a crash in between repeats the page, which changes
+        // nothing for the slices already written.
         const slices = sliceRecords(records);
         for (const [index, slice] of slices.entries()) {
           const last = index === slices.length - 1;
@@ -129,15 +133,15 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
             if (!last) return;
             await sql`
               INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
-              VALUES (${credentialId}, ${resource}, ${page.cursor}, ${page.items.length}, now())
+              VALUES (${credentialId}, ${resource}, ${cursor}, ${served}, now())
               ON CONFLICT (credential_id, resource) DO UPDATE SET
                 after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
             await trx
               .updateTable('sync_runs')
               .set((eb) => ({
                 current_resource: resource,
-                pages: eb('pages', '+', 1),
-                records: eb('records', '+', page.items.length),
+                pages: eb('pages', '+', group.length),
+                records: eb('records', '+', served),
                 quarantined: eb('quarantined', '+', rejected.length),
                 requests: totals.requests,
               }))
@@ -145,8 +149,8 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
               .execute();
           });
         }
-        totals.pages++;
-        totals.records += page.items.length;
+        totals.pages += group.length;
+        totals.records += served;
         totals.quarantined += rejected.length;
         options.onProgress?.({ resource, ...totals });
         if (Date.now() > deadline) {
@@ -169,7 +173,10 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   return { outcome: 'succeeded', complete, runId: run.id, ...totals };
 }
 
-/** Records per transaction: small enough that a page of 10,000 customers shows its first personas within a second. */
+/**
+ * Records per transaction: small enough that a page of 10,000 customers shows its first personas
+ * within a second, big enough that four pages of 500 sales share one.
+ */
 const SLICE_SIZE = 2_000;
 
 function sliceRecords(records: SourceRecord[]): SourceRecord[][] {
@@ -177,22 +184,6 @@ function sliceRecords(records: SourceRecord[]): SourceRecord[][] {
   const slices: SourceRecord[][] = [];
   for (let start = 0; start < records.length; start += SLICE_SIZE) slices.push(records.slice(start, start + SLICE_SIZE));
   return slices;
-}
-
-/** Valid records to write, and records to quarantine (sales before the history start are skipped). */
-function splitItems(items: PageItem[], historyStart: number | undefined): { records: SourceRecord[]; rejected: Array<Extract<PageItem, { ok: false }>> } {
-  const records: SourceRecord[] = [];
-  const rejected: Array<Extract<PageItem, { ok: false }>> = [];
-  for (const item of items) {
-    if (!item.ok) {
-      rejected.push(item);
-      continue;
-    }
-    const record = item.record;
-    if (historyStart !== undefined && record.kind === 'sale' && record.saleDate && Date.parse(record.saleDate) < historyStart) continue;
-    records.push(record);
-  }
-  return { records, rejected };
 }
 
 async function recordQuarantine(
