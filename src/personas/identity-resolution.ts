@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { personaEligibility } from './identifiers.ts';
-import { refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
+import { insertPersonasWithProfiles, refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
 import { lockCompanyPersonas } from './persona-lock.ts';
 
 type Trx = Transaction<Database>;
@@ -122,15 +122,16 @@ export async function resolveIdentities(
     dirty.add(survivor);
   }
 
-  if (newPersonas.length > 0) {
-    await sql`INSERT INTO personas (id, company_id) SELECT unnest(${newPersonas}::uuid[]), ${scope.companyId}::uuid`.execute(trx);
-  }
   if (merges.length > 0) await mergePersonas(trx, scope.companyId, merges, 'shared email or phone');
   const eligibleById = new Map(eligible.map((source) => [source.id, source]));
   const changedLinks = links.filter((link) => {
     const source = eligibleById.get(link.id);
     return !source || source.persona_id !== link.persona_id || source.persona_exclusion !== null;
   });
+  // New personas are created after their sources point at them, so each is written once, with its
+  // profile. The link's foreign key waits until the personas exist (it is DEFERRABLE, migration 0012);
+  // setting it back to IMMEDIATE checks the links here, not at commit.
+  if (newPersonas.length > 0) await sql`SET CONSTRAINTS source_customers_persona_id_fkey DEFERRED`.execute(trx);
   if (changedLinks.length > 0) {
     for (const link of changedLinks) {
       const previous = eligibleById.get(link.id)?.persona_id;
@@ -141,8 +142,12 @@ export async function resolveIdentities(
       FROM jsonb_to_recordset(${JSON.stringify(changedLinks)}::jsonb) AS l(id uuid, persona_id uuid)
       WHERE s.id = l.id`.execute(trx);
   }
+  if (newPersonas.length > 0) {
+    await insertPersonasWithProfiles(trx, scope.companyId, newPersonas);
+    await sql`SET CONSTRAINTS source_customers_persona_id_fkey IMMEDIATE`.execute(trx);
+  }
   const touched = [...dirty];
-  await refreshPersonas(trx, scope.companyId, touched);
+  await refreshPersonas(trx, scope.companyId, touched, new Set(newPersonas));
   return touched;
 }
 

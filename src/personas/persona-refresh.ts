@@ -11,10 +11,10 @@ type Trx = Transaction<Database>;
  * profile, consent, age gate, "Sourced from", archive state and aggregates. Idempotent, so it can
  * run after any change (sync, merge, unlink, settings) and the result is the same as from scratch.
  */
-export async function refreshPersonas(trx: Trx, companyId: string, personaIds: string[]): Promise<void> {
+export async function refreshPersonas(trx: Trx, companyId: string, personaIds: string[], createdWithProfile: ReadonlySet<string> = new Set()): Promise<void> {
   if (personaIds.length === 0) return;
   await rebuildIdentifiers(trx, companyId, personaIds);
-  await refreshProfiles(trx, personaIds);
+  await refreshProfiles(trx, personaIds.filter((id) => !createdWithProfile.has(id)));
   await refreshAggregates(trx, personaIds);
 }
 
@@ -35,15 +35,15 @@ async function rebuildIdentifiers(trx: Trx, companyId: string, personaIds: strin
 }
 
 /**
- * The profile comes from the most recently updated source. Consent is the cautious combination: any
- * source that opted out of email wins; a source only counts as subscribed where its connection
- * says the POS's "do not email" flag is a real opt-in signal. Joining loyalty is never consent.
+ * The profile each of these personas should show, derived from its linked sources, as CTEs ending in
+ * `profile`. The profile comes from the most recently updated source. Consent is the cautious
+ * combination: any source that opted out of email wins; a source only counts as subscribed where its
+ * connection says the POS's "do not email" flag is a real opt-in signal. Joining loyalty is never
+ * consent. `has_sources` is false for a persona with no live source left.
  */
-async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
-  // A persona with no live source is archived, never deleted; a returning source restores it.
-  const archivedAt = sql`CASE WHEN combined.persona_id IS NULL THEN coalesce(p.archived_at, now()) WHEN p.merged_into IS NULL THEN NULL ELSE p.archived_at END`;
-  await sql`
-    WITH ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
+function derivedProfiles(personaIds: string[]) {
+  return sql`
+    ids AS (SELECT unnest(${personaIds}::uuid[]) AS id),
     best AS (
       SELECT DISTINCT ON (sc.persona_id) sc.persona_id, sc.first_name, sc.last_name, sc.email_normalized, sc.phones_e164[1] AS phone,
         sc.birth_date, sc.address, sc.company_name, sc.custom_fields, g.name AS customer_group
@@ -65,37 +65,71 @@ async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
       JOIN connections k ON k.id = c.connection_id
       WHERE sc.persona_id = ANY(${personaIds}::uuid[])
       GROUP BY sc.persona_id
-    )
+    ),
+    profile AS (
+      SELECT ids.id, best.first_name, best.last_name, best.email_normalized AS email, best.phone, best.birth_date,
+        coalesce(best.address, '{}'::jsonb) AS address, best.company_name, coalesce(best.custom_fields, '{}'::jsonb) AS custom_fields,
+        best.customer_group,
+        CASE WHEN combined.email_opted_out THEN 'unsubscribed' WHEN combined.email_subscribed THEN 'subscribed' ELSE 'unknown' END AS email_consent,
+        CASE WHEN combined.sms_out THEN 'unsubscribed' WHEN combined.sms_in THEN 'subscribed' ELSE 'unknown' END AS sms_consent,
+        coalesce(combined.age_gate, false) AS age_gate_passed,
+        coalesce(combined.providers, '{}') AS sourced_from,
+        combined.persona_id IS NOT NULL AS has_sources
+      FROM ids LEFT JOIN best ON best.persona_id = ids.id LEFT JOIN combined ON combined.persona_id = ids.id
+    )`;
+}
+
+/** Brings existing personas' profiles, consent, age gate, "Sourced from" and archive state up to date. */
+async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  // A persona with no live source is archived, never deleted; a returning source restores it.
+  const archivedAt = sql`CASE WHEN NOT profile.has_sources THEN coalesce(p.archived_at, now()) WHEN p.merged_into IS NULL THEN NULL ELSE p.archived_at END`;
+  await sql`
+    WITH ${derivedProfiles(personaIds)}
     UPDATE personas p SET
-      first_name = best.first_name,
-      last_name = best.last_name,
-      email = best.email_normalized,
-      phone = best.phone,
-      birth_date = best.birth_date,
-      address = coalesce(best.address, '{}'::jsonb),
-      company_name = best.company_name,
-      custom_fields = coalesce(best.custom_fields, '{}'::jsonb),
-      customer_group = best.customer_group,
-      email_consent = derived.email_consent,
-      sms_consent = derived.sms_consent,
-      age_gate_passed = coalesce(combined.age_gate, false),
-      sourced_from = coalesce(combined.providers, '{}'),
+      first_name = profile.first_name,
+      last_name = profile.last_name,
+      email = profile.email,
+      phone = profile.phone,
+      birth_date = profile.birth_date,
+      address = profile.address,
+      company_name = profile.company_name,
+      custom_fields = profile.custom_fields,
+      customer_group = profile.customer_group,
+      email_consent = profile.email_consent,
+      sms_consent = profile.sms_consent,
+      age_gate_passed = profile.age_gate_passed,
+      sourced_from = profile.sourced_from,
       archived_at = ${archivedAt},
       updated_at = now()
-    FROM ids LEFT JOIN best ON best.persona_id = ids.id LEFT JOIN combined ON combined.persona_id = ids.id,
-    LATERAL (SELECT
-      CASE WHEN combined.email_opted_out THEN 'unsubscribed' WHEN combined.email_subscribed THEN 'subscribed' ELSE 'unknown' END AS email_consent,
-      CASE WHEN combined.sms_out THEN 'unsubscribed' WHEN combined.sms_in THEN 'subscribed' ELSE 'unknown' END AS sms_consent
-    ) derived
-    WHERE p.id = ids.id
+    FROM profile
+    WHERE p.id = profile.id
       -- A persona whose profile is already right is left alone: rewriting it would cost a new row
       -- version in every index of the table, for each of the thousands of personas a page touches.
       AND (p.first_name, p.last_name, p.email, p.phone, p.birth_date, p.address, p.company_name, p.custom_fields, p.customer_group,
            p.email_consent, p.sms_consent, p.age_gate_passed, p.sourced_from, p.archived_at)
         IS DISTINCT FROM
-          (best.first_name, best.last_name, best.email_normalized, best.phone, best.birth_date, coalesce(best.address, '{}'::jsonb), best.company_name,
-           coalesce(best.custom_fields, '{}'::jsonb), best.customer_group, derived.email_consent, derived.sms_consent,
-           coalesce(combined.age_gate, false), coalesce(combined.providers, '{}'), ${archivedAt})`.execute(trx);
+          (profile.first_name, profile.last_name, profile.email, profile.phone, profile.birth_date, profile.address, profile.company_name,
+           profile.custom_fields, profile.customer_group, profile.email_consent, profile.sms_consent, profile.age_gate_passed,
+           profile.sourced_from, ${archivedAt})`.execute(trx);
+}
+
+/**
+ * Creates personas whose sources are already linked to them, with their profile, in one write: an
+ * empty row updated with its profile right after would be written twice, in every index of personas.
+ * The caller links the sources first, with the foreign key from source_customers deferred (see
+ * identity-resolution.ts), then adds identifiers and aggregates with refreshPersonas' other steps.
+ */
+export async function insertPersonasWithProfiles(trx: Trx, companyId: string, personaIds: string[]): Promise<void> {
+  if (personaIds.length === 0) return;
+  await sql`
+    WITH ${derivedProfiles(personaIds)}
+    INSERT INTO personas (id, company_id, first_name, last_name, email, phone, birth_date, address, company_name, custom_fields,
+      customer_group, email_consent, sms_consent, age_gate_passed, sourced_from)
+    SELECT profile.id, ${companyId}::uuid, profile.first_name, profile.last_name, profile.email, profile.phone, profile.birth_date,
+      profile.address, profile.company_name, profile.custom_fields, profile.customer_group, profile.email_consent, profile.sms_consent,
+      profile.age_gate_passed, profile.sourced_from
+    FROM profile`.execute(trx);
 }
 
 /**
