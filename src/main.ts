@@ -11,6 +11,7 @@ import { runSyncCommand } from './sync/sync-command.ts';
 import { createSyncDeps } from './sync/sync-deps.ts';
 import { createRealtimeAdapters, startRealtimeWorker } from './sync/realtime.ts';
 import { rotateKey } from './secrets/rotate-key.ts';
+import { startFavoriteStoreWorker } from './stores/favorite-store-queue.ts';
 
 /**
  * Patron's command line.
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
     await startSyncWorker(boss, createSyncDeps({ db: runtime.database.db, secretKey: config.secretKey, connectors, logger }), { concurrency: config.workerConcurrency });
     await registerSyncScheduler(boss, runtime.database.db);
     await startRealtimeWorker(boss, { db: runtime.database.db, secretKey: config.secretKey, logger, adapters: createRealtimeAdapters(config) });
+    await startFavoriteStoreWorker(boss, runtime.database.db, logger);
     logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   }
   if (command === 'start' || command === 'web') {

@@ -303,6 +303,19 @@ export type StoreMappingsTable = {
   created_at: CreatedAt;
 };
 
+export type FavoriteStoreRefreshesTable = {
+  company_id: string;
+  pending_location_ids: ColumnType<string[], string[] | undefined, string[]>;
+  claimed_location_ids: ColumnType<string[], string[] | undefined, string[]>;
+  personas_total: Generated<number>;
+  personas_done: Generated<number>;
+};
+
+export type FavoriteStoreRefreshPersonasTable = {
+  company_id: string;
+  persona_id: string;
+};
+
 export type LoyaltyProgramsTable = {
   company_id: string;
   points_per_unit: ColumnType<string, string | number | undefined, string | number>;
@@ -356,6 +369,8 @@ export type Database = {
   persona_counts: PersonaCountsTable;
   retail_stores: RetailStoresTable;
   store_mappings: StoreMappingsTable;
+  favorite_store_refreshes: FavoriteStoreRefreshesTable;
+  favorite_store_refresh_personas: FavoriteStoreRefreshPersonasTable;
   loyalty_programs: LoyaltyProgramsTable;
   loyalty_ledger: LoyaltyLedgerTable;
 };

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { deleteExpiredSessions } from '../accounts/sessions.ts';
 import { deleteOldSignInFailures } from '../accounts/sign-in-throttle.ts';
+import { enqueueUnfinishedRefreshes } from '../stores/favorite-store-queue.ts';
 
 export const HOUSEKEEPING_QUEUE = 'housekeeping';
 
@@ -17,7 +18,8 @@ export async function registerHousekeeping(boss: PgBoss, db: Db, logger: Logger)
   await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: 'singleton', retryLimit: 2 });
   await boss.schedule(HOUSEKEEPING_QUEUE, '*/10 * * * *');
   await boss.work(HOUSEKEEPING_QUEUE, async () => {
-    const outcome = await runHousekeeping(db);
+    // Favorite-store work whose job was lost (see enqueueUnfinishedRefreshes) is picked up here.
+    const outcome = { ...(await runHousekeeping(db)), favoriteStoreJobsQueued: await enqueueUnfinishedRefreshes(boss, db) };
     logger.info(outcome, 'housekeeping done');
     return outcome;
   });

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -35,14 +35,16 @@ export async function refreshFavoriteStores(db: Db, personaIds: string[]): Promi
     WHERE p.id = ids.id AND p.favorite_store_id IS DISTINCT FROM best.retail_store_id`.execute(db);
 }
 
-/** The personas with sales at any of these POS locations: whose favorite a mapping change can move. */
-export async function personasWithSalesAt(db: Db, sourceLocationIds: string[]): Promise<string[]> {
-  if (sourceLocationIds.length === 0) return [];
-  const rows = await sql<{ persona_id: string }>`
+/**
+ * The personas with sales at any of these POS locations of the company: whose favorite a change of
+ * those locations' mappings or stores can move. A query to select from rather than a list, as it can
+ * be hundreds of thousands of personas (the favorite-store refresh queues them in SQL).
+ */
+export function personasWithSalesAt(companyId: string, sourceLocationIds: string[]): RawBuilder<{ persona_id: string }> {
+  return sql<{ persona_id: string }>`
     SELECT DISTINCT sc.persona_id
     FROM source_locations l
     JOIN sales s ON s.credential_id = l.credential_id AND s.location_external_id = l.external_id
     JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
-    WHERE l.id = ANY(${sourceLocationIds}::uuid[]) AND sc.persona_id IS NOT NULL`.execute(db);
-  return rows.rows.map((row) => row.persona_id);
+    WHERE l.company_id = ${companyId} AND l.id = ANY(${sourceLocationIds}::uuid[]) AND sc.persona_id IS NOT NULL`;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { personasWithSalesAt, refreshFavoriteStores } from './favorite-store.ts';
+import { requestFavoriteStoreRefresh } from './favorite-store-refresh.ts';
 import { checkUnmappedLocations } from './unmapped-locations.ts';
 
 const optionalLine = z
@@ -125,8 +125,12 @@ export async function createRetailStore(db: Db, companyId: string, input: Retail
     .catch(rethrowDuplicateName);
 }
 
-export async function updateRetailStore(db: Db, companyId: string, storeId: string, input: RetailStoreInput): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Saves the store's details. Only active stores can be favorites, so (de)activating it asks for the
+ * favorites of everyone who shopped at its outlets to be recomputed; returns whether it did.
+ */
+export async function updateRetailStore(db: Db, companyId: string, storeId: string, input: RetailStoreInput): Promise<{ favoriteStoresQueued: boolean }> {
+  return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('retail_stores').select('active').where('id', '=', storeId).where('company_id', '=', companyId).executeTakeFirst();
     if (!existing) throw notFound('That store');
     await trx
@@ -136,14 +140,10 @@ export async function updateRetailStore(db: Db, companyId: string, storeId: stri
       .where('company_id', '=', companyId)
       .execute()
       .catch(rethrowDuplicateName);
-    // Only active stores can be favorites: (de)activating moves favorites.
-    if (existing.active !== input.active) await refreshFavoritesForStore(trx, storeId);
+    if (existing.active === input.active) return { favoriteStoresQueued: false };
+    const locations = await trx.selectFrom('store_mappings').select('source_location_id').where('retail_store_id', '=', storeId).where('company_id', '=', companyId).execute();
+    return { favoriteStoresQueued: await requestFavoriteStoreRefresh(trx, companyId, locations.map((row) => row.source_location_id)) };
   });
-}
-
-async function refreshFavoritesForStore(db: Db, storeId: string): Promise<void> {
-  const locations = await db.selectFrom('store_mappings').select('source_location_id').where('retail_store_id', '=', storeId).execute();
-  await refreshFavoriteStores(db, await personasWithSalesAt(db, locations.map((row) => row.source_location_id)));
 }
 
 function rethrowDuplicateName(error: unknown): never {
@@ -199,10 +199,11 @@ export async function getStoreMappingRows(db: Db, companyId: string, storeId: st
 
 /**
  * "Save settings": the store's mapped locations become exactly `locationIds`. A location mapped to
- * another store moves here. Favorites of the personas who shopped at any location whose mapping
- * changed are recomputed at once, and the unmapped-stores notification is re-checked.
+ * another store moves here. The unmapped-stores notification is re-checked, and the favorites of the
+ * personas who shopped at any location whose mapping changed are left to the favorite-store job
+ * (`favoriteStoresQueued`: the caller queues it once this has committed).
  */
-export async function saveStoreMappings(db: Db, companyId: string, storeId: string, locationIds: string[]): Promise<{ changedLocations: number; personasUpdated: number }> {
+export async function saveStoreMappings(db: Db, companyId: string, storeId: string, locationIds: string[]): Promise<{ changedLocations: number; favoriteStoresQueued: boolean }> {
   return db.transaction().execute(async (trx) => {
     const store = await trx.selectFrom('retail_stores').select('id').where('id', '=', storeId).where('company_id', '=', companyId).executeTakeFirst();
     if (!store) throw notFound('That store');
@@ -224,18 +225,16 @@ export async function saveStoreMappings(db: Db, companyId: string, storeId: stri
         .execute();
     }
     const changed = [...removed, ...added];
-    const personas = await personasWithSalesAt(trx, changed);
-    await refreshFavoriteStores(trx, personas);
     await checkUnmappedLocations(trx, companyId);
-    return { changedLocations: changed.length, personasUpdated: personas.length };
+    return { changedLocations: changed.length, favoriteStoresQueued: await requestFavoriteStoreRefresh(trx, companyId, changed) };
   });
 }
 
 /**
  * One click for a retailer with no stores yet: a store per unmapped, live location, named and placed
- * like the location, and mapped to it.
+ * like the location, and mapped to it. Favorites follow from the favorite-store job, as for a Save.
  */
-export async function createStoresFromLocations(db: Db, companyId: string): Promise<{ created: number }> {
+export async function createStoresFromLocations(db: Db, companyId: string): Promise<{ created: number; favoriteStoresQueued: boolean }> {
   return db.transaction().execute(async (trx) => {
     const locations = await sql<{ id: string; name: string; time_zone: string | null; address: unknown }>`
       SELECT l.id, l.name, l.time_zone, l.address FROM source_locations l
@@ -256,8 +255,7 @@ export async function createStoresFromLocations(db: Db, companyId: string): Prom
       await trx.insertInto('store_mappings').values({ source_location_id: location.id, retail_store_id: store.id, company_id: companyId }).execute();
       created++;
     }
-    await refreshFavoriteStores(trx, await personasWithSalesAt(trx, locations.rows.map((location) => location.id)));
     await checkUnmappedLocations(trx, companyId);
-    return { created };
+    return { created, favoriteStoresQueued: await requestFavoriteStoreRefresh(trx, companyId, locations.rows.map((location) => location.id)) };
   });
 }

@@ -8,6 +8,7 @@ import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { startSyncWorker } from '../../src/sync/sync-worker.ts';
 import { createRealtimeAdapters, startRealtimeWorker } from '../../src/sync/realtime.ts';
 import { createConnectors } from '../../src/integrations/connectors.ts';
+import { startFavoriteStoreWorker } from '../../src/stores/favorite-store-queue.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
@@ -42,6 +43,7 @@ before(async () => {
   const connectors = createConnectors(server.config);
   await startSyncWorker(server.boss!, createSyncDeps({ db: server.database.db, secretKey: server.config.secretKey, connectors, logger }), { concurrency: 2 });
   await startRealtimeWorker(server.boss!, { db: server.database.db, secretKey: server.config.secretKey, logger, adapters: createRealtimeAdapters(server.config) });
+  await startFavoriteStoreWorker(server.boss!, server.database.db, logger);
   browser = await openPage(server.url);
 });
 
@@ -171,6 +173,13 @@ test('a newcomer follows the help article end to end', async (t) => {
         break;
       }
       assert.ok(waited < 60_000, `still ${sync.state} after a minute`);
+      await page.waitForTimeout(500);
+    }
+    // And the favorite stores that Save settings queued are computed.
+    for (let waited = 0; ; waited += 500) {
+      const refresh = (await (await page.request.get('/api/retail-stores/favorite-store-refresh')).json()) as { favoriteStores: { state: string } };
+      if (refresh.favoriteStores.state === 'idle') break;
+      assert.ok(waited < 60_000, `favorite stores still ${refresh.favoriteStores.state} after a minute`);
       await page.waitForTimeout(500);
     }
     await page.reload();

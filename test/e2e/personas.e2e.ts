@@ -8,6 +8,7 @@ import { connectStore } from '../helpers/connected-store.ts';
 import { createLogger } from '../../src/logger.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
+import { runFavoriteStoreRefresh } from '../../src/stores/favorite-store-refresh.ts';
 import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
 /**
@@ -101,6 +102,8 @@ test('Personas shows customers sourced from Lightspeed, and Settings > Loyalty s
     // Retail stores from the outlets, so sales show a store name and personas get a favorite store.
     const created = await page.request.post('/api/retail-stores/from-locations', { data: {} });
     assert.ok(created.ok(), `creating stores from outlets answered ${created.status()}`);
+    // The favorite-store job that creating stores queues (this server runs no worker).
+    await runFavoriteStoreRefresh(server.database.db, companyId);
   });
 
   await t.test('the list: "lightspeed" under Sourced from, a total, readable at 1366×768', async () => {

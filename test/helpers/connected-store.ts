@@ -5,6 +5,9 @@ import { addCredential, updateConnection } from '../../src/integrations/connecti
 import { createConnectors, type Connectors } from '../../src/integrations/connectors.ts';
 import { defaultIntegrationSettings, type IntegrationSettings } from '../../src/integrations/integration-settings.ts';
 import type { Emulator } from '../../emulator/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createSyncDeps } from '../../src/sync/sync-deps.ts';
+import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 
 /**
  * A company with a saved Lightspeed connection to an emulator store, as if a retailer had followed
@@ -36,4 +39,24 @@ export async function connectStore(
     settings: { ...defaultIntegrationSettings, ...options.settings },
   });
   return { companyId, userId, credentialId: credential.id, connectors, secretKey };
+}
+
+/**
+ * connectStore for a Patron test server's company, with `sync()`: one sync run of the store through
+ * the product's hooks, which must succeed. For tests that change the store and sync at chosen moments.
+ */
+export async function connectStoreWithSync(
+  server: { database: { db: Db }; config: { secretKey: Buffer } },
+  emulator: Emulator,
+  domainPrefix: string,
+  companyId: string,
+): Promise<{ credentialId: string; sync: () => Promise<void> }> {
+  const { db } = server.database;
+  const connected = await connectStore(db, emulator, domainPrefix, { companyId, secretKey: server.config.secretKey });
+  const deps = createSyncDeps({ db, secretKey: server.config.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
+  const sync = async () => {
+    const result = await runCredentialSync(deps, connected.credentialId, { reason: 'test' });
+    if (result.outcome !== 'succeeded') throw new Error(`sync of ${domainPrefix}: ${JSON.stringify(result)}`);
+  };
+  return { credentialId: connected.credentialId, sync };
 }

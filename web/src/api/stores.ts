@@ -41,6 +41,13 @@ export type MappingRow = {
   keys: MappingKey[];
 };
 
+/**
+ * Favorite stores are recomputed in the background after a change that moves them (Save settings,
+ * Active switched, stores created from outlets): queued until the affected personas are known, then
+ * running with its progress.
+ */
+export type FavoriteStoreRefresh = { state: 'idle' } | { state: 'queued' } | { state: 'running'; personasDone: number; personasTotal: number };
+
 export type StoreInput = { name: string; address: StoreAddress; timeZone: string; active: boolean };
 
 const storePath = (id: string) => `/api/retail-stores/${encodeURIComponent(id)}`;
@@ -62,16 +69,18 @@ function normalizeStore(store: RetailStore): RetailStore {
 
 export const storesApi = {
   list: async (signal?: AbortSignal) => {
-    const result = await request<{ stores: RetailStore[]; unmapped: UnmappedLocation[] }>('GET', '/api/retail-stores', undefined, signal);
-    return { stores: result.stores.map(normalizeStore), unmapped: result.unmapped };
+    const result = await request<{ stores: RetailStore[]; unmapped: UnmappedLocation[]; favoriteStores: FavoriteStoreRefresh }>('GET', '/api/retail-stores', undefined, signal);
+    return { stores: result.stores.map(normalizeStore), unmapped: result.unmapped, favoriteStores: result.favoriteStores };
   },
   create: (input: StoreInput) => request<{ store: { id: string } }>('POST', '/api/retail-stores', input),
-  createFromLocations: () => request<{ created: number }>('POST', '/api/retail-stores/from-locations', {}),
+  createFromLocations: () => request<{ created: number; favoriteStores: FavoriteStoreRefresh }>('POST', '/api/retail-stores/from-locations', {}),
   get: async (id: string, signal?: AbortSignal) => {
-    const result = await request<{ store: RetailStore; mappings: MappingRow[] }>('GET', storePath(id), undefined, signal);
-    return { store: normalizeStore(result.store), mappings: result.mappings };
+    const result = await request<{ store: RetailStore; mappings: MappingRow[]; favoriteStores: FavoriteStoreRefresh }>('GET', storePath(id), undefined, signal);
+    return { store: normalizeStore(result.store), mappings: result.mappings, favoriteStores: result.favoriteStores };
   },
-  update: (id: string, input: StoreInput) => request<{ ok: true }>('PUT', storePath(id), input),
+  update: (id: string, input: StoreInput) => request<{ ok: true; favoriteStores: FavoriteStoreRefresh }>('PUT', storePath(id), input),
   saveMappings: (id: string, locationIds: string[]) =>
-    request<{ changedLocations: number; personasUpdated: number }>('PUT', `${storePath(id)}/mappings`, { locationIds }),
+    request<{ changedLocations: number; favoriteStores: FavoriteStoreRefresh }>('PUT', `${storePath(id)}/mappings`, { locationIds }),
+  favoriteStoreRefresh: (signal?: AbortSignal) =>
+    request<{ favoriteStores: FavoriteStoreRefresh }>('GET', '/api/retail-stores/favorite-store-refresh', undefined, signal),
 };

@@ -11,6 +11,8 @@ import {
   updateRetailStore,
 } from '../../../stores/retail-stores.ts';
 import { listUnmappedLocations } from '../../../stores/unmapped-locations.ts';
+import { readFavoriteStoreRefresh } from '../../../stores/favorite-store-refresh.ts';
+import { enqueueFavoriteStoreRefresh } from '../../../stores/favorite-store-queue.ts';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { requireAdmin, requireUser } from '../../session-auth.ts';
@@ -26,10 +28,32 @@ function storeIdOf(params: unknown): string {
   return parsed.data.storeId;
 }
 
-export function registerStoreRoutes(app: FastifyInstance, { db }: AppContext): void {
+export function registerStoreRoutes(app: FastifyInstance, { db, boss, logger }: AppContext): void {
+  /**
+   * After a change that moves favorites has committed: queues the favorite-store job and answers with
+   * its state. The change itself recorded the work, so a failed enqueue (or a process without a
+   * queue) only delays it until housekeeping queues every unfinished one.
+   */
+  const favoriteStoresAfter = async (companyId: string, queued: boolean) => {
+    if (queued && boss) {
+      await enqueueFavoriteStoreRefresh(boss, companyId).catch((error: unknown) => logger.warn({ err: error, companyId }, 'could not queue the favorite-store job; housekeeping will'));
+    }
+    return readFavoriteStoreRefresh(db, companyId);
+  };
+
   app.get('/api/retail-stores', async (request) => {
     const user = await requireUser(db, request);
-    return { stores: await listRetailStores(db, user.companyId), unmapped: await listUnmappedLocations(db, user.companyId) };
+    return {
+      stores: await listRetailStores(db, user.companyId),
+      unmapped: await listUnmappedLocations(db, user.companyId),
+      favoriteStores: await readFavoriteStoreRefresh(db, user.companyId),
+    };
+  });
+
+  /** Progress of the favorite-store recomputation, polled by the Retail Store pages while it runs. */
+  app.get('/api/retail-stores/favorite-store-refresh', async (request) => {
+    const user = await requireUser(db, request);
+    return { favoriteStores: await readFavoriteStoreRefresh(db, user.companyId) };
   });
 
   app.get('/api/retail-stores/options', async (request) => {
@@ -46,7 +70,8 @@ export function registerStoreRoutes(app: FastifyInstance, { db }: AppContext): v
 
   app.post('/api/retail-stores/from-locations', async (request) => {
     const user = await requireAdmin(db, request);
-    return createStoresFromLocations(db, user.companyId);
+    const { created, favoriteStoresQueued } = await createStoresFromLocations(db, user.companyId);
+    return { created, favoriteStores: await favoriteStoresAfter(user.companyId, favoriteStoresQueued) };
   });
 
   app.get('/api/retail-stores/:storeId', async (request) => {
@@ -54,19 +79,20 @@ export function registerStoreRoutes(app: FastifyInstance, { db }: AppContext): v
     const storeId = storeIdOf(request.params);
     const store = (await listRetailStores(db, user.companyId)).find((candidate) => candidate.id === storeId);
     if (!store) throw notFound('That store');
-    return { store, mappings: await getStoreMappingRows(db, user.companyId, storeId) };
+    return { store, mappings: await getStoreMappingRows(db, user.companyId, storeId), favoriteStores: await readFavoriteStoreRefresh(db, user.companyId) };
   });
 
   app.put('/api/retail-stores/:storeId', async (request) => {
     const user = await requireAdmin(db, request);
-    await updateRetailStore(db, user.companyId, storeIdOf(request.params), parseInput(RetailStoreInput, request.body));
-    return { ok: true };
+    const { favoriteStoresQueued } = await updateRetailStore(db, user.companyId, storeIdOf(request.params), parseInput(RetailStoreInput, request.body));
+    return { ok: true, favoriteStores: await favoriteStoresAfter(user.companyId, favoriteStoresQueued) };
   });
 
-  /** Store Mappings' "Save settings". */
+  /** Store Mappings' "Save settings": saved at once; favorites follow from the job (`favoriteStores`). */
   app.put('/api/retail-stores/:storeId/mappings', async (request) => {
     const user = await requireAdmin(db, request);
     const body = parseInput(MappingsBody, request.body);
-    return saveStoreMappings(db, user.companyId, storeIdOf(request.params), body.locationIds);
+    const { changedLocations, favoriteStoresQueued } = await saveStoreMappings(db, user.companyId, storeIdOf(request.params), body.locationIds);
+    return { changedLocations, favoriteStores: await favoriteStoresAfter(user.companyId, favoriteStoresQueued) };
   });
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, isAbort } from '../../../api/client.ts';
-import { storesApi, type MappingRow, type RetailStore } from '../../../api/stores.ts';
+import { storesApi, type FavoriteStoreRefresh, type MappingRow, type RetailStore } from '../../../api/stores.ts';
 import { useSession } from '../../../app/auth.tsx';
 import { Alert } from '../../../components/Alert.tsx';
 import { Button } from '../../../components/Button.tsx';
@@ -23,8 +23,9 @@ type Selection = Record<string, string[]>;
 
 const selectionOf = (mappings: MappingRow[]): Selection => Object.fromEntries(mappings.map((row) => [row.credentialId, row.selectedLocationIds]));
 
-function savedMessage(personasUpdated: number): string {
-  return personasUpdated === 1 ? 'Saved. 1 persona’s favorite store updated.' : `Saved. ${personasUpdated} personas’ favorite store updated.`;
+/** Favorites are recomputed in the background, after the save. */
+function savedMessage(favoriteStores: FavoriteStoreRefresh): string {
+  return favoriteStores.state === 'idle' ? 'Saved.' : 'Saved. Favorite stores are being updated.';
 }
 
 /**
@@ -121,7 +122,7 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
       const result = await storesApi.saveMappings(data.store.id, locationIds);
       announceNotificationsChanged();
       await onReload();
-      setSaved(savedMessage(result.personasUpdated));
+      setSaved(savedMessage(result.favoriteStores));
     } catch (caught) {
       const routed = routeApiError(caught, STORE_FIELDS);
       setErrors(routed.fieldErrors);
