@@ -7,6 +7,7 @@ import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { runFavoriteStoreRefresh } from '../../src/stores/favorite-store-refresh.ts';
 import { connectStore } from '../helpers/connected-store.ts';
+import { failFavoriteStoreChunk } from '../helpers/failing-chunk.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser } from './browser.ts';
 
@@ -14,8 +15,10 @@ import { ensureWebBuild, openPage, screenshot, type BrowserPage, signUpInBrowser
  * "How to Map a Store", in a real browser: after the first sync the retailer is told about unmapped
  * stores; Settings > Company Account > Retail Store; add a store; Edit; under Store Mappings the
  * Lightspeed X symbol with the empty field to its right; click it, pick the key, Save settings; again
- * for the second outlet; the notification goes away and, once the favorite-store job has run (here
- * the test runs it), the stores show favorite personas. Then the sync panel of the connection page.
+ * for the second outlet; the notification goes away. Favorite stores are recomputed in the background
+ * (here the job is run by the test, so the pending state can be seen): the pages say "Updating
+ * favorite stores…" until it is done, then the stores show favorite personas. Then the sync panel of
+ * the connection page.
  */
 
 const owner = { company: 'Map Shop Retail', name: 'Morgan Mapper', email: 'morgan@map-shop.example', password: 'mapping-stores-2025' };
@@ -41,6 +44,7 @@ after(async () => {
 const banner = (page: Page) => page.getByRole('region', { name: 'Account notifications' });
 const keyField = (page: Page) => page.getByRole('button', { name: /^Lightspeed outlets for / });
 const storeItem = (page: Page, name: string) => page.getByRole('list', { name: 'Stores' }).getByRole('listitem', { name });
+const favoriteRefresh = (page: Page) => page.getByTestId('favorite-store-refresh');
 
 async function addStore(page: Page, name: string, city: string) {
   const form = page.getByRole('form', { name: 'Add store' });
@@ -153,7 +157,10 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
     assert.match((await field.textContent()) ?? '', /Portland · /);
     assert.equal(await saveSettings(page), 'Saved. Favorite stores are being updated.');
     await banner(page).getByText('You have 1 unmapped store').waitFor();
+    // Saved at once; the favorites follow from the job, which the page follows until it is done.
+    await favoriteRefresh(page).getByText(/^Updating favorite stores…/).waitFor();
     await runFavoriteStoreJob();
+    await favoriteRefresh(page).getByText('Favorite stores are up to date.').waitFor();
   });
 
   await t.test('add "Seattle Store" and map Seattle with the keyboard; the notification goes away', async () => {
@@ -173,7 +180,6 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
     await list.waitFor({ state: 'detached' });
     assert.match((await keyField(page).textContent()) ?? '', /^Seattle · /);
     assert.match(await saveSettings(page), /^Saved\. /);
-    await runFavoriteStoreJob();
 
     await banner(page).waitFor({ state: 'detached' });
     const bellCount = page.getByTestId('notification-count');
@@ -181,19 +187,33 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
     assert.equal(await bellCount.textContent(), '0');
   });
 
-  await t.test('the store list shows each store mapped, with favorite personas', async () => {
+  await t.test('the store list says favorite stores are being updated, then shows each store with its favorite personas', async () => {
     await backToStoreList(page);
     // The list loads after the navigation: wait for both stores before reading their figures.
     await storeItem(page, 'Seattle Store').waitFor();
     await page.getByTestId('favorite-personas').nth(1).waitFor();
     assert.equal(await page.getByTestId('unmapped-callout').count(), 0);
+    // Seattle's favorites are not recomputed yet: the list says so, with the figures as they were.
+    await favoriteRefresh(page).getByText(/^Updating favorite stores…/).waitFor();
+    assert.match((await storeItem(page, 'Seattle Store').getByTestId('favorite-personas').textContent()) ?? '', /^0 personas$/);
+    // A job that stops part-way (its second chunk fails): the list shows how far it got.
+    await failFavoriteStoreChunk(server.database.db, 2);
+    await assert.rejects(runFavoriteStoreRefresh(server.database.db, companyId, { chunkSize: 5 }));
+    await favoriteRefresh(page).getByText(/^Updating favorite stores… \d+ %$/).waitFor();
+    const progress = (await favoriteRefresh(page).getByRole('status').textContent()) ?? '';
+    assert.ok(Number(/(\d+) %/.exec(progress)?.[1]) > 0, progress);
+    await screenshot(page, 'retail-store-03-favorites-updating');
+    await runFavoriteStoreJob();
+    // Once done the page loads the fresh figures by itself.
+    await favoriteRefresh(page).getByText('Favorite stores are up to date.').waitFor();
+    await page.waitForFunction(() => !/^0 /.test(document.querySelectorAll('[data-testid="favorite-personas"]')[1]?.textContent ?? '0 '));
     const figures = await page.getByTestId('favorite-personas').allTextContents();
     assert.equal(figures.length, 2);
     const counts = figures.map((text) => Number(/\d+/.exec(text)?.[0] ?? 0));
-    assert.ok(counts.some((n) => n > 0), `favorite personas per store: ${figures.join(', ')}`);
+    assert.ok(counts.every((n) => n > 0), `favorite personas per store: ${figures.join(', ')}`);
     assert.match((await storeItem(page, 'Portland Store').textContent()) ?? '', /Portland \(Lightspeed outlet/);
     assert.match((await storeItem(page, 'Seattle Store').textContent()) ?? '', /Seattle \(Lightspeed outlet/);
-    await screenshot(page, 'retail-store-03-store-list', { fullPage: true });
+    await screenshot(page, 'retail-store-04-store-list', { fullPage: true });
   });
 
   await t.test('the connection page shows the sync: Up to date, with the one run', async () => {
@@ -209,7 +229,7 @@ test('a retailer maps each Lightspeed outlet to a store by following "How to Map
     assert.match((await rows.first().textContent()) ?? '', /Succeeded/);
     await panel.getByRole('button', { name: 'Sync now' }).waitFor();
     await scrollToTop(panel);
-    await screenshot(page, 'retail-store-04-sync-panel');
+    await screenshot(page, 'retail-store-05-sync-panel');
 
     await panel.getByRole('button', { name: 'Resync from scratch' }).click();
     const dialog = page.getByRole('dialog', { name: /^Resync .* from scratch\?$/ });

@@ -14,8 +14,10 @@ import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../../lib/val
 import { KeyPicker } from './KeyPicker.tsx';
 import { RetailStoreBreadcrumb } from './RetailStorePage.tsx';
 import { checkDraft, draftOf, inputOf, STORE_FIELDS, StoreFields, type StoreDraft, type StoreField } from './storeForm.tsx';
+import { FavoriteStoreRefreshNote } from './FavoriteStoreRefreshNote.tsx';
+import { useFavoriteStoreRefresh } from './useFavoriteStoreRefresh.ts';
 
-type Loaded = { store: RetailStore; mappings: MappingRow[] };
+type Loaded = { store: RetailStore; mappings: MappingRow[]; favoriteStores: FavoriteStoreRefresh };
 type PageState = { status: 'loading' } | { status: 'loaded'; data: Loaded } | { status: 'error'; message: string; notFound: boolean };
 
 /** Selected keys per credential, as the form holds them. */
@@ -23,7 +25,7 @@ type Selection = Record<string, string[]>;
 
 const selectionOf = (mappings: MappingRow[]): Selection => Object.fromEntries(mappings.map((row) => [row.credentialId, row.selectedLocationIds]));
 
-/** Favorites are recomputed in the background, after the save. */
+/** Favorites are recomputed in the background: the note under this one follows that work. */
 function savedMessage(favoriteStores: FavoriteStoreRefresh): string {
   return favoriteStores.state === 'idle' ? 'Saved.' : 'Saved. Favorite stores are being updated.';
 }
@@ -90,6 +92,9 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
   const [formError, setFormError] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const favoriteStores = useFavoriteStoreRefresh();
+  const { track } = favoriteStores;
+  useEffect(() => track(data.favoriteStores), [data.favoriteStores, track]);
 
   const savedDraft = draftOf(data.store);
   const savedSelection = selectionOf(data.mappings);
@@ -121,6 +126,7 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
       const locationIds = data.mappings.flatMap((row) => selection[row.credentialId] ?? []);
       const result = await storesApi.saveMappings(data.store.id, locationIds);
       announceNotificationsChanged();
+      // The reload brings the recomputation's state, which the note below follows.
       await onReload();
       setSaved(savedMessage(result.favoriteStores));
     } catch (caught) {
@@ -221,6 +227,7 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
           </Button>
         </div>
       )}
+      <FavoriteStoreRefreshNote status={favoriteStores.status} finished={favoriteStores.finished} />
     </form>
   );
 }

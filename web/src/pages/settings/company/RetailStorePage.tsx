@@ -15,6 +15,8 @@ import { routeApiError } from '../../../lib/apiErrors.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../../lib/validation.ts';
 import { checkDraft, emptyDraft, inputOf, STORE_FIELDS, StoreFields, type StoreDraft, type StoreField } from './storeForm.tsx';
+import { FavoriteStoreRefreshNote } from './FavoriteStoreRefreshNote.tsx';
+import { useFavoriteStoreRefresh } from './useFavoriteStoreRefresh.ts';
 
 type ListState =
   | { status: 'loading' }
@@ -49,23 +51,31 @@ export function RetailStoreBreadcrumb({ current }: { current?: string }) {
 
 /**
  * Settings > Company Account > Retail Store: the company's stores with the figures that show data is
- * reaching each one, Edit to map a store to its Lightspeed outlet, and Add store.
+ * reaching each one, Edit to map a store to its Lightspeed outlet, and Add store. While favorite
+ * stores are being recomputed after a change it says how far along that is, and reloads the figures
+ * when it is done.
  */
 export function RetailStorePage() {
   const { user } = useSession();
   const canEdit = user.role === 'admin';
   const [state, setState] = useState<ListState>({ status: 'loading' });
   const [notice, setNotice] = useState<string>();
+  const favoriteStores = useFavoriteStoreRefresh(() => void load());
+  const { track } = favoriteStores;
 
-  const load = useCallback(async (signal?: AbortSignal) => {
-    try {
-      const result = await storesApi.list(signal);
-      setState({ status: 'loaded', ...result });
-    } catch (error) {
-      if (isAbort(error)) return;
-      setState({ status: 'error', message: error instanceof ApiError ? error.message : 'Could not load your stores.' });
-    }
-  }, []);
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const { favoriteStores: refresh, ...result } = await storesApi.list(signal);
+        setState({ status: 'loaded', ...result });
+        track(refresh);
+      } catch (error) {
+        if (isAbort(error)) return;
+        setState({ status: 'error', message: error instanceof ApiError ? error.message : 'Could not load your stores.' });
+      }
+    },
+    [track],
+  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -105,6 +115,7 @@ export function RetailStorePage() {
               }}
             />
           )}
+          <FavoriteStoreRefreshNote status={favoriteStores.status} finished={favoriteStores.finished} />
           {state.stores.length === 0 ? (
             <EmptyState icon={<StoreIcon size={28} />} title="No stores yet">
               {state.unmapped.length > 0 ? (
