@@ -22,7 +22,9 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     databaseUrl = embedded.url;
     logger.info({ port: embedded.port, ms: Date.now() - started }, 'embedded PostgreSQL started');
   }
-  const database = openDatabase(databaseUrl, { max: 20 });
+  // Each store syncing at once can hold three connections (its run lock, the transaction committing
+  // and the next one writing sales, see sync-runner.ts); ten more serve requests and other jobs.
+  const database = openDatabase(databaseUrl, { max: 10 + 3 * config.workerConcurrency });
   try {
     // A wrong key must stop Patron before it changes anything (migrations included), with a message
     // that says what to fix, rather than fail every sync later.

@@ -105,6 +105,9 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   const deadline = Date.now() + (options.maxRunMs ?? 120_000);
   let complete = true;
 
+  // The transaction of the unit (slice or group) before the current one. Only a unit of sales may
+  // start while it is still running (see mayOverlapPrevious); every other unit waits for it first.
+  let previous: Promise<void> = Promise.resolve();
   try {
     resources: for (const resource of reader.resources) {
       const cursorRow = await db
@@ -113,6 +116,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         .where('credential_id', '=', credentialId)
         .where('resource', '=', resource)
         .executeTakeFirst();
+      let previousIds = new Set<string>();
       for await (const group of groupPages(reader.pages(resource, cursorRow?.after_version ?? 0), SLICE_SIZE)) {
         const { records, rejected } = splitGroup(group, historyStart);
         const cursor = group.at(-1)!.cursor;
@@ -124,42 +128,63 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         const slices = sliceRecords(records);
         for (const [index, slice] of slices.entries()) {
           const last = index === slices.length - 1;
-          await db.transaction().execute(async (trx) => {
-            const outcome = await writeRecords(trx, scope, slice);
-            const personaTotals = new PersonaTotalsChanges();
-            for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, slice, outcome, personaTotals);
-            await personaTotals.apply(trx);
-            await recordQuarantine(trx, credentialId, resource, slice, last ? rejected : []);
-            if (!last) return;
-            await sql`
-              INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
-              VALUES (${credentialId}, ${resource}, ${cursor}, ${served}, now())
-              ON CONFLICT (credential_id, resource) DO UPDATE SET
-                after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
-            await trx
-              .updateTable('sync_runs')
-              .set((eb) => ({
-                current_resource: resource,
-                pages: eb('pages', '+', group.length),
-                records: eb('records', '+', served),
-                quarantined: eb('quarantined', '+', rejected.length),
-                requests: totals.requests,
-              }))
-              .where('id', '=', run.id)
-              .execute();
-          });
+          const ids = new Set(slice.map((record) => record.externalId));
+          const startsNow = mayOverlapPrevious(slice) && !slice.some((record) => previousIds.has(record.externalId));
+          const before = previous;
+          previous = db
+            .transaction()
+            .execute(async (trx) => {
+              if (!startsNow) await before;
+              const outcome = await writeRecords(trx, scope, slice);
+              // From here on the unit reads what the one before it wrote (ledger, totals, identifiers),
+              // so that one must have committed; if it failed, this one rolls back with it.
+              await before;
+              const personaTotals = new PersonaTotalsChanges();
+              for (const hook of deps.afterPageHooks ?? []) await hook(trx, scope, slice, outcome, personaTotals);
+              await personaTotals.apply(trx);
+              await recordQuarantine(trx, credentialId, resource, slice, last ? rejected : []);
+              if (!last) return;
+              await sql`
+                INSERT INTO sync_cursors (credential_id, resource, after_version, records, updated_at)
+                VALUES (${credentialId}, ${resource}, ${cursor}, ${served}, now())
+                ON CONFLICT (credential_id, resource) DO UPDATE SET
+                  after_version = excluded.after_version, records = sync_cursors.records + excluded.records, updated_at = now()`.execute(trx);
+              await trx
+                .updateTable('sync_runs')
+                .set((eb) => ({
+                  current_resource: resource,
+                  pages: eb('pages', '+', group.length),
+                  records: eb('records', '+', served),
+                  quarantined: eb('quarantined', '+', rejected.length),
+                  requests: totals.requests,
+                }))
+                .where('id', '=', run.id)
+                .execute();
+            })
+            .then(() => {
+              if (!last) return;
+              totals.pages += group.length;
+              totals.records += served;
+              totals.quarantined += rejected.length;
+              options.onProgress?.({ resource, ...totals });
+            });
+          // A failure surfaces from the await below (next unit) or after the loop, never unhandled.
+          previous.catch(() => undefined);
+          previousIds = ids;
+          // At most two units in flight: the one committing and the one being written.
+          await before;
         }
-        totals.pages += group.length;
-        totals.records += served;
-        totals.quarantined += rejected.length;
-        options.onProgress?.({ resource, ...totals });
         if (Date.now() > deadline) {
+          await previous;
           complete = false;
           break resources;
         }
       }
+      await previous;
     }
   } catch (error) {
+    // No transaction of this run may still be open once the run's lock is released.
+    await previous.catch(() => undefined);
     return handleFailure(deps, credential, run.id, totals.requests, error);
   }
 
@@ -171,6 +196,19 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   await resolveNotification(db, credential.companyId, invalidCredentialKey(credentialId));
   logger.info({ credentialId, runId: run.id, ...totals, complete }, 'sync run finished');
   return { outcome: 'succeeded', complete, runId: run.id, ...totals };
+}
+
+/**
+ * Whether a unit may write its records while the unit before it is still committing. Sales may: the
+ * hooks of the unit before (points, totals, favorite stores, the unmapped-stores notice) never touch
+ * the sales, lines and payments this unit writes, and this unit runs its own hooks only after that
+ * one has committed, so the result is the same as one after the other, while the database works on
+ * both at once. A sale in both units is written after the first commits (the caller checks), so
+ * whether it existed is read correctly. Customers may not: merging personas moves other customers'
+ * links, which could wait on rows this unit has locked while this unit waits for that one.
+ */
+function mayOverlapPrevious(slice: SourceRecord[]): boolean {
+  return slice[0]?.kind === 'sale';
 }
 
 /**
