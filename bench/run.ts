@@ -30,7 +30,8 @@ import { personasPage } from './scenarios/personas-page.ts';
 import { favoriteStore } from './scenarios/favorite-store.ts';
 import { ledger } from './scenarios/ledger.ts';
 
-const all: Scenario[] = [backfill, requests, incremental, rateLimited, freshness, memory, readPaths, personasPage, favoriteStore, ledger];
+// Memory before incremental: the company its worker synced saves the incremental scenario a backfill.
+const all: Scenario[] = [backfill, requests, memory, incremental, rateLimited, freshness, readPaths, personasPage, favoriteStore, ledger];
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
 const scale = values.scale as Scale;

@@ -29,6 +29,16 @@ export async function connectFresh(context: BenchContext, domainPrefix: string):
   return { database, companyId: connected.companyId, credentialId: connected.credentialId, deps, secretKey: connected.secretKey, domainPrefix };
 }
 
+/**
+ * Keeps a fully synced company for the scenarios that start from one (requests, incremental), in
+ * place of any kept before, whose database is dropped.
+ */
+export async function keepSynced(context: BenchContext, company: ConnectedCompany): Promise<void> {
+  const previous = context.shared.get('synced') as ConnectedCompany | undefined;
+  if (previous && previous !== company) await previous.database.drop();
+  context.shared.set('synced', company);
+}
+
 export type TimedSync = {
   result: Extract<SyncResult, { outcome: 'succeeded' }>;
   seconds: number;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { copyTableBetween } from '../lib/copy-between.ts';
 import { figure } from '../lib/stats.ts';
-import { backfillStore, BACKFILL_STORE, connectFresh, minimumRequests, servedPerResource, timedSync, type ConnectedCompany } from '../lib/sync-setup.ts';
+import { backfillStore, BACKFILL_STORE, connectFresh, keepSynced, minimumRequests, servedPerResource, timedSync, type ConnectedCompany } from '../lib/sync-setup.ts';
 import type { BenchContext, Figure, Scenario } from '../lib/types.ts';
 
 const NAME = 'backfill';
@@ -51,9 +51,7 @@ export const backfill: Scenario = {
           `source tables only: customers ${Math.round(baseline.sourceCustomers)}/s, sales ${Math.round(baseline.sourceSales)}/s`,
       );
       // The last synced database is kept for the requests and incremental scenarios.
-      const previous = context.shared.get('synced') as ConnectedCompany | undefined;
-      await previous?.database.drop();
-      context.shared.set('synced', company);
+      await keepSynced(context, company);
 
       const read = await readerCeiling(context);
       reader.customers.push(read.customers);

@@ -1,5 +1,5 @@
 import { figure } from '../lib/stats.ts';
-import { backfillStore, BACKFILL_STORE, connectFresh, minimumRequests, servedPerResource, timedSync, type ConnectedCompany } from '../lib/sync-setup.ts';
+import { backfillStore, BACKFILL_STORE, connectFresh, keepSynced, minimumRequests, servedPerResource, timedSync, type ConnectedCompany } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
 
 const NAME = 'incremental';
@@ -18,7 +18,7 @@ export const incremental: Scenario = {
     if (!company) {
       company = await connectFresh(context, BACKFILL_STORE);
       await timedSync(context, company, 'bench-incremental-backfill');
-      context.shared.set('synced', company);
+      await keepSynced(context, company);
     }
     const times: number[] = [];
     const made: number[] = [];

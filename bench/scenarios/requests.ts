@@ -1,5 +1,5 @@
 import { figure } from '../lib/stats.ts';
-import { backfillStore, BACKFILL_STORE, connectFresh, minimumRequests, servedPerResource, timedSync, type ConnectedCompany } from '../lib/sync-setup.ts';
+import { backfillStore, BACKFILL_STORE, connectFresh, keepSynced, minimumRequests, servedPerResource, timedSync } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
 
 const NAME = 'requests';
@@ -19,8 +19,7 @@ export const requests: Scenario = {
       const company = await connectFresh(context, BACKFILL_STORE);
       const synced = await timedSync(context, company, 'bench-requests');
       counted = [{ made: synced.requests, minimum: minimumRequests(await servedPerResource(company)), tooMany: synced.tooMany }];
-      (context.shared.get('synced') as ConnectedCompany | undefined)?.database.drop();
-      context.shared.set('synced', company);
+      await keepSynced(context, company);
     }
     return [
       figure(NAME, 'backfill: requests made', 'requests', counted.map((run) => run.made)),
