@@ -32,7 +32,13 @@ export function writeReport(report: RunReport, outputDir: string = benchDir): { 
     const previous = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     const rerun = new Set(report.scenarios);
     figures = [...previous.figures.filter((item) => !rerun.has(item.scenario)), ...report.figures];
-    report = { ...report, scenarios: [...new Set([...previous.scenarios, ...report.scenarios])], figures, notes: [...new Set([...previous.notes, ...report.notes])] };
+    const kept = previous.scenarios.filter((scenario) => !rerun.has(scenario));
+    // The header names one machine; figures kept from a run on another one must say where they come from.
+    const elsewhere =
+      kept.length > 0 && previous.machine.cpuModel !== report.machine.cpuModel
+        ? [`${kept.join(', ')}: measured at ${previous.date.slice(11, 16)} UTC on another machine (${previous.machine.cpus} cores, ${previous.machine.cpuModel}).`]
+        : [];
+    report = { ...report, scenarios: [...new Set([...previous.scenarios, ...report.scenarios])], figures, notes: [...new Set([...previous.notes, ...elsewhere, ...report.notes])] };
   }
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
 
