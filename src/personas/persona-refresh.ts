@@ -79,6 +79,13 @@ function derivedProfiles(personaIds: string[]) {
     )`;
 }
 
+/** The persona columns the profile sets, each named as in `profile` (derivedProfiles). */
+const PROFILE_COLUMNS = [
+  'first_name', 'last_name', 'email', 'phone', 'birth_date', 'address', 'company_name', 'custom_fields', 'customer_group',
+  'email_consent', 'sms_consent', 'age_gate_passed', 'sourced_from',
+] as const;
+const qualified = (table: string) => PROFILE_COLUMNS.map((column) => sql.ref(`${table}.${column}`));
+
 /** Brings existing personas' profiles, consent, age gate, "Sourced from" and archive state up to date. */
 async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
   if (personaIds.length === 0) return;
@@ -87,31 +94,14 @@ async function refreshProfiles(trx: Trx, personaIds: string[]): Promise<void> {
   await sql`
     WITH ${derivedProfiles(personaIds)}
     UPDATE personas p SET
-      first_name = profile.first_name,
-      last_name = profile.last_name,
-      email = profile.email,
-      phone = profile.phone,
-      birth_date = profile.birth_date,
-      address = profile.address,
-      company_name = profile.company_name,
-      custom_fields = profile.custom_fields,
-      customer_group = profile.customer_group,
-      email_consent = profile.email_consent,
-      sms_consent = profile.sms_consent,
-      age_gate_passed = profile.age_gate_passed,
-      sourced_from = profile.sourced_from,
+      ${sql.join(PROFILE_COLUMNS.map((column) => sql`${sql.ref(column)} = ${sql.ref(`profile.${column}`)}`))},
       archived_at = ${archivedAt},
       updated_at = now()
     FROM profile
     WHERE p.id = profile.id
       -- A persona whose profile is already right is left alone: rewriting it would cost a new row
       -- version in every index of the table, for each of the thousands of personas a page touches.
-      AND (p.first_name, p.last_name, p.email, p.phone, p.birth_date, p.address, p.company_name, p.custom_fields, p.customer_group,
-           p.email_consent, p.sms_consent, p.age_gate_passed, p.sourced_from, p.archived_at)
-        IS DISTINCT FROM
-          (profile.first_name, profile.last_name, profile.email, profile.phone, profile.birth_date, profile.address, profile.company_name,
-           profile.custom_fields, profile.customer_group, profile.email_consent, profile.sms_consent, profile.age_gate_passed,
-           profile.sourced_from, ${archivedAt})`.execute(trx);
+      AND (${sql.join(qualified('p'))}, p.archived_at) IS DISTINCT FROM (${sql.join(qualified('profile'))}, ${archivedAt})`.execute(trx);
 }
 
 /**
@@ -124,11 +114,8 @@ export async function insertPersonasWithProfiles(trx: Trx, companyId: string, pe
   if (personaIds.length === 0) return;
   await sql`
     WITH ${derivedProfiles(personaIds)}
-    INSERT INTO personas (id, company_id, first_name, last_name, email, phone, birth_date, address, company_name, custom_fields,
-      customer_group, email_consent, sms_consent, age_gate_passed, sourced_from)
-    SELECT profile.id, ${companyId}::uuid, profile.first_name, profile.last_name, profile.email, profile.phone, profile.birth_date,
-      profile.address, profile.company_name, profile.custom_fields, profile.customer_group, profile.email_consent, profile.sms_consent,
-      profile.age_gate_passed, profile.sourced_from
+    INSERT INTO personas (id, company_id, ${sql.join(PROFILE_COLUMNS.map((column) => sql.ref(column)))})
+    SELECT profile.id, ${companyId}::uuid, ${sql.join(qualified('profile'))}
     FROM profile`.execute(trx);
 }
 
