@@ -11,8 +11,19 @@ export type Db = Kysely<Database>;
 
 export type DatabaseHandle = { db: Db; pool: pg.Pool; close(): Promise<void> };
 
+/**
+ * Planner settings for every session Patron opens. random_page_cost 1.1 (the default, 4, models
+ * spinning disks) says what is true of a database whose working set is cached or on SSD: reading a
+ * row through an index costs about what a sequential read does. Patron's writes and reads look up a
+ * batch of keys (2,000 personas, sales or customers) in tables of millions of rows; at the default
+ * the planner prefers to scan and hash a whole table of up to ~100,000 rows instead of probing an
+ * index 2,000 times, which makes each batch cost as much as the table is big. Measured in
+ * docs/performance.md (change 19).
+ */
+const SESSION_SETTINGS = '-c random_page_cost=1.1';
+
 export function openDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, options: SESSION_SETTINGS });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   // Nor may a checked-out one: the pool stops listening for errors on a client while it is lent
