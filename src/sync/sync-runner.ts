@@ -13,6 +13,7 @@ import type { SourceRecord } from './source-records.ts';
 import { applyPendingResync } from './sync-status.ts';
 import { groupPages, splitGroup } from './page-groups.ts';
 import { PersonaTotalsChanges } from '../personas/persona-totals.ts';
+import type { TableStatistics } from './table-statistics.ts';
 
 export type SyncDeps = {
   db: Db;
@@ -21,6 +22,8 @@ export type SyncDeps = {
   logger: Logger;
   /** Work done in the page's transaction after its records are written (identity resolution, …). */
   afterPageHooks?: AfterPageHook[];
+  /** Analyzes the tables a backfill fills as they grow (see table-statistics.ts). */
+  tableStatistics?: TableStatistics;
 };
 
 /**
@@ -162,6 +165,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
                 .execute();
             })
             .then(() => {
+              deps.tableStatistics?.refreshIfStale();
               if (!last) return;
               totals.pages += group.length;
               totals.records += served;
@@ -185,9 +189,11 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   } catch (error) {
     // No transaction of this run may still be open once the run's lock is released.
     await previous.catch(() => undefined);
+    await deps.tableStatistics?.settled();
     return handleFailure(deps, credential, run.id, totals.requests, error);
   }
 
+  await deps.tableStatistics?.settled();
   await db
     .updateTable('sync_runs')
     .set({ outcome: 'succeeded', complete, finished_at: new Date(), requests: totals.requests, current_resource: null })
