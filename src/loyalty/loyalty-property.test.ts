@@ -1,27 +1,16 @@
 // Property: whatever sequence of sale events, syncs and resyncs happens, every balance ends equal to a
 // straightforward recomputation from the emulator's final sales.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
 import { expectedBalances } from '../../test/helpers/expected-points.ts';
 import { createLogger } from '../logger.ts';
 import { runCredentialSync } from '../sync/sync-runner.ts';
 import { createSyncDeps } from '../sync/sync-deps.ts';
 import { defaultProgram } from './loyalty-program.ts';
+import { emulatorAndDatabase } from '../../test/helpers/emulator-and-database.ts';
 
-let emulator: Emulator;
-let database: TestDatabase;
-
-before(async () => {
-  emulator = await startEmulator();
-  database = await createTestDatabase();
-});
-after(async () => {
-  await database.drop();
-  await emulator.close();
-});
+const env = emulatorAndDatabase();
 
 /** A small deterministic PRNG (mulberry32) so a failing sequence can be replayed from its seed. */
 function prng(seed: number) {
@@ -39,9 +28,9 @@ function prng(seed: number) {
 for (const seed of [7, 1234, 98765]) {
   test(`random sale events, syncs and resyncs (seed ${seed}) end with exact balances`, async () => {
     const prefix = `prop-${seed}`;
-    const store = emulator.createStore({ domainPrefix: prefix, customers: 25, sales: 40, seed });
-    const connected = await connectStore(database.db, emulator, prefix);
-    const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
+    const store = env.emulator.createStore({ domainPrefix: prefix, customers: 25, sales: 40, seed });
+    const connected = await connectStore(env.database.db, env.emulator, prefix);
+    const deps = createSyncDeps({ db: env.database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
     const sync = async () => assert.equal((await runCredentialSync(deps, connected.credentialId, { reason: 'property' })).outcome, 'succeeded');
     const random = prng(seed);
     const customers = () => store.snapshot('customers').filter((c) => c.customer_code !== 'WALKIN').map((c) => String(c.id));
@@ -96,14 +85,14 @@ for (const seed of [7, 1234, 98765]) {
         await sync();
         log.push('sync');
       } else {
-        await database.db.updateTable('sync_cursors').set({ after_version: 0 }).where('credential_id', '=', connected.credentialId).execute();
+        await env.database.db.updateTable('sync_cursors').set({ after_version: 0 }).where('credential_id', '=', connected.credentialId).execute();
         await sync();
         log.push('resync');
       }
     }
     await sync();
-    const expected = await expectedBalances(database.db, [{ credentialId: connected.credentialId, store }], defaultProgram, () => true);
-    const personas = await database.db.selectFrom('personas').select(['id', 'points_balance']).where('company_id', '=', connected.companyId).execute();
+    const expected = await expectedBalances(env.database.db, [{ credentialId: connected.credentialId, store }], defaultProgram, () => true);
+    const personas = await env.database.db.selectFrom('personas').select(['id', 'points_balance']).where('company_id', '=', connected.companyId).execute();
     let checked = 0;
     for (const persona of personas) {
       assert.equal(Number(persona.points_balance), expected.get(persona.id) ?? 0, `persona ${persona.id} after: ${log.join(', ')}`);

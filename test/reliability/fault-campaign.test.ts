@@ -2,30 +2,19 @@
 // ones): random 429 storms, 5xx, resets, timeouts, truncated and malformed JSON, repeated and
 // overlapping pages, and a revoked-then-replaced token, while the store changes under the sync.
 // Afterwards Patron must be an exact copy with exact persona figures and points.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../../emulator/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { runFaultCampaign } from './fault-campaign.ts';
+import { emulatorAndDatabase } from '../helpers/emulator-and-database.ts';
 
 const SEED = Number(process.env.CAMPAIGN_SEED ?? 20260510);
 
-let emulator: Emulator;
-let database: TestDatabase;
-
-before(async () => {
-  emulator = await startEmulator();
-  database = await createTestDatabase();
-});
-after(async () => {
-  await database.drop();
-  await emulator.close();
-});
+const env = emulatorAndDatabase();
 
 test(`a fault campaign (seed ${SEED}) ends with an exact mirror, exact personas and points, no duplicates`, async () => {
   const figures = await runFaultCampaign({
-    db: database.db,
-    emulator,
+    db: env.database.db,
+    emulator: env.emulator,
     domainPrefix: 'fault-shop',
     seconds: 20,
     faultScale: 1,

@@ -3,11 +3,11 @@
 // and the one written alongside it must roll back with it; then pages overlap, so the same sales sit
 // in consecutive units. Each time the totals, points and mirror must end exactly as a from-scratch
 // recomputation says.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { startEmulator, type Emulator, type Store } from '../../emulator/index.ts';
+import type { Store } from '../../emulator/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { refreshAggregates, refreshPointBalances } from '../../src/personas/persona-refresh.ts';
 import { reconcileSalePoints } from '../../src/loyalty/points-ledger.ts';
@@ -15,30 +15,20 @@ import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync, type AfterPageHook, type SyncDeps } from '../../src/sync/sync-runner.ts';
 import { connectStore } from '../helpers/connected-store.ts';
 import { mirrorDifferences } from '../helpers/mirror.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { emulatorAndDatabase } from '../helpers/emulator-and-database.ts';
 
-let emulator: Emulator;
-let database: TestDatabase;
-
-before(async () => {
-  emulator = await startEmulator();
-  database = await createTestDatabase();
-});
-after(async () => {
-  await database.drop();
-  await emulator.close();
-});
+const env = emulatorAndDatabase();
 
 /**
  * A store of 1,500 sales in pages of 100, connected to a fresh company. Each page of sales takes 50 ms
  * to serve, about as long as a unit takes to write, so units hold a page or two and follow each other.
  */
 async function connect(domainPrefix: string, seed: number): Promise<{ store: Store; deps: SyncDeps; credentialId: string; companyId: string }> {
-  const store = emulator.createStore({ domainPrefix, customers: 200, sales: 1500, outlets: 2, registers: 2, seed, config: { salesPageSizeMax: 100 } });
+  const store = env.emulator.createStore({ domainPrefix, customers: 200, sales: 1500, outlets: 2, registers: 2, seed, config: { salesPageSizeMax: 100 } });
   store.setRateLimit({ enabled: false });
   store.setFaults([SLOW_SALES]);
-  const connected = await connectStore(database.db, emulator, domainPrefix);
-  const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
+  const connected = await connectStore(env.database.db, env.emulator, domainPrefix);
+  const deps = createSyncDeps({ db: env.database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
   return { store, deps, credentialId: connected.credentialId, companyId: connected.companyId };
 }
 
@@ -58,7 +48,7 @@ function slowSalesHooks(options: { failOnUnit?: number } = {}): { hook: AfterPag
 
 /** Personas' totals and points, as stored and as recomputed from scratch; and what a re-reconcile of every sale would add. */
 async function exactness(companyId: string): Promise<{ stored: unknown[]; recomputed: unknown[]; ledgerFixes: number }> {
-  const db = database.db;
+  const db = env.database.db;
   const snapshot = async () =>
     (
       await sql<{ id: string; spend: string; visits: number; first: string | null; last: string | null; points: string }>`
@@ -84,16 +74,16 @@ test('a unit that fails takes the unit written alongside it down too; the retry 
   await assert.rejects(runCredentialSync({ ...deps, afterPageHooks: [...deps.afterPageHooks!, failing.hook] }, credentialId, { reason: 'test' }), /unit 3 failed on purpose/);
 
   // Two units committed; nothing of the third or of the one written alongside it is left behind.
-  const cursor = await database.db.selectFrom('sync_cursors').select('records').where('credential_id', '=', credentialId).where('resource', '=', 'sales').executeTakeFirstOrThrow();
-  const stored = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM sales WHERE credential_id = ${credentialId}`.execute(database.db)).rows[0]!.n);
+  const cursor = await env.database.db.selectFrom('sync_cursors').select('records').where('credential_id', '=', credentialId).where('resource', '=', 'sales').executeTakeFirstOrThrow();
+  const stored = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM sales WHERE credential_id = ${credentialId}`.execute(env.database.db)).rows[0]!.n);
   assert.ok(Number(cursor.records) > 0 && Number(cursor.records) < 1500, `cursor after the failure: ${cursor.records} sales`);
   assert.equal(stored, Number(cursor.records), 'sales stored beyond the committed cursor');
-  const orphanLines = await sql<{ n: number }>`SELECT count(*)::int AS n FROM sale_lines l WHERE NOT EXISTS (SELECT 1 FROM sales s WHERE s.id = l.sale_id)`.execute(database.db);
+  const orphanLines = await sql<{ n: number }>`SELECT count(*)::int AS n FROM sale_lines l WHERE NOT EXISTS (SELECT 1 FROM sales s WHERE s.id = l.sale_id)`.execute(env.database.db);
   assert.equal(orphanLines.rows[0]!.n, 0);
 
   const retry = await runCredentialSync({ ...deps, afterPageHooks: [...deps.afterPageHooks!, slowSalesHooks().hook] }, credentialId, { reason: 'retry' });
   assert.equal(retry.outcome, 'succeeded');
-  assert.deepEqual((await mirrorDifferences(database.db, credentialId, store)).differences, []);
+  assert.deepEqual((await mirrorDifferences(env.database.db, credentialId, store)).differences, []);
   const check = await exactness(companyId);
   assert.ok(check.stored.length > 100);
   assert.deepEqual(check.stored, check.recomputed);
@@ -102,9 +92,9 @@ test('a unit that fails takes the unit written alongside it down too; the retry 
 
 test('a sale edited between two units is in both: the second is written after the first commits, and counts once', async () => {
   const domainPrefix = 'edited-shop';
-  const store = emulator.createStore({ domainPrefix, customers: 60, sales: 150, outlets: 2, registers: 2, seed: 32, config: { salesPageSizeMax: 100 } });
+  const store = env.emulator.createStore({ domainPrefix, customers: 60, sales: 150, outlets: 2, registers: 2, seed: 32, config: { salesPageSizeMax: 100 } });
   store.setRateLimit({ enabled: false });
-  const connected = await connectStore(database.db, emulator, domainPrefix);
+  const connected = await connectStore(env.database.db, env.emulator, domainPrefix);
   const real = connected.connectors['lightspeed-x']!;
   // The POS voids a sale of the first page right after that page is read, before the second is
   // requested: the second page then carries the sale again, newer, and the two pages are two units.
@@ -129,12 +119,12 @@ test('a sale edited between two units is in both: the second is written after th
       },
     },
   };
-  const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors, logger: createLogger('silent') });
+  const deps = createSyncDeps({ db: env.database.db, secretKey: connected.secretKey, connectors, logger: createLogger('silent') });
   const slow = slowSalesHooks();
   const result = await runCredentialSync({ ...deps, afterPageHooks: [...deps.afterPageHooks!, slow.hook] }, connected.credentialId, { reason: 'test' });
   assert.equal(result.outcome, 'succeeded');
   assert.equal(slow.units(), 2);
-  const saved = await database.db.selectFrom('sales').select(['id', 'state']).where('credential_id', '=', connected.credentialId).where('external_id', '=', edited).executeTakeFirstOrThrow();
+  const saved = await env.database.db.selectFrom('sales').select(['id', 'state']).where('credential_id', '=', connected.credentialId).where('external_id', '=', edited).executeTakeFirstOrThrow();
   assert.equal(saved.state, 'voided');
   // Before anything else recomputes the buyer: a void read as a new sale would leave its visit counted.
   const check = await exactness(connected.companyId);
@@ -142,5 +132,5 @@ test('a sale edited between two units is in both: the second is written after th
   assert.equal(check.ledgerFixes, 0);
   // The void also changed the buyer in the POS (after customers were read): the next run brings it.
   assert.equal((await runCredentialSync(createSyncDeps({ ...deps, connectors: connected.connectors }), connected.credentialId, { reason: 'next' })).outcome, 'succeeded');
-  assert.deepEqual((await mirrorDifferences(database.db, connected.credentialId, store)).differences, []);
+  assert.deepEqual((await mirrorDifferences(env.database.db, connected.credentialId, store)).differences, []);
 });
