@@ -108,8 +108,9 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
   const deadline = Date.now() + (options.maxRunMs ?? 120_000);
   let complete = true;
 
-  // The transaction of the unit (slice or group) before the current one. Only a unit of sales may
-  // start while it is still running (see mayOverlapPrevious); every other unit waits for it first.
+  // The transaction of the unit (slice or group) before the current one. Only a unit of sales, or of
+  // customers not stored yet, may start while it is still running (see mayOverlapPrevious); every
+  // other unit waits for it first.
   let previous: Promise<void> = Promise.resolve();
   try {
     resources: for (const resource of reader.resources) {
@@ -132,12 +133,12 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
         for (const [index, slice] of slices.entries()) {
           const last = index === slices.length - 1;
           const ids = new Set(slice.map((record) => record.externalId));
-          const startsNow = mayOverlapPrevious(slice) && !slice.some((record) => previousIds.has(record.externalId));
+          const sharesRecords = slice.some((record) => previousIds.has(record.externalId));
           const before = previous;
           previous = db
             .transaction()
             .execute(async (trx) => {
-              if (!startsNow) await before;
+              if (sharesRecords || !(await mayOverlapPrevious(trx, credentialId, slice))) await before;
               const outcome = await writeRecords(trx, scope, slice);
               // From here on the unit reads what the one before it wrote (ledger, totals, identifiers),
               // so that one must have committed; if it failed, this one rolls back with it.
@@ -205,16 +206,26 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
 }
 
 /**
- * Whether a unit may write its records while the unit before it is still committing. Sales may: the
- * hooks of the unit before (points, totals, favorite stores, the unmapped-stores notice) never touch
- * the sales, lines and payments this unit writes, and this unit runs its own hooks only after that
- * one has committed, so the result is the same as one after the other, while the database works on
- * both at once. A sale in both units is written after the first commits (the caller checks), so
- * whether it existed is read correctly. Customers may not: merging personas moves other customers'
- * links, which could wait on rows this unit has locked while this unit waits for that one.
+ * Whether a unit may write its records while the unit before it is still committing; it runs its
+ * own hooks only after that one has committed, so the result is the same as one after the other,
+ * while the database works on both at once. A record in both units is written after the first
+ * commits (the caller checks), so whether it existed is read correctly.
+ *
+ * Sales may: the hooks of the unit before (points, totals, favorite stores, the unmapped-stores
+ * notice) never touch the sales, lines and payments this unit writes. Customers may when none of
+ * them is stored yet, as in a backfill: the unit before cannot see rows this one inserts, so its
+ * links and merges never wait on them. A stored customer could be among the links that a merge of
+ * the unit before moves, and that merge would wait on this unit's lock on the row while this unit
+ * waits for the merge to commit; so a unit with one runs after the unit before. Nothing else may.
  */
-function mayOverlapPrevious(slice: SourceRecord[]): boolean {
-  return slice[0]?.kind === 'sale';
+async function mayOverlapPrevious(trx: Transaction<Database>, credentialId: string, slice: SourceRecord[]): Promise<boolean> {
+  const kind = slice[0]?.kind;
+  if (kind === 'sale') return true;
+  if (kind !== 'customer') return false;
+  // Every unit before the one in flight has committed, and that one holds none of these ids.
+  const ids = slice.map((record) => record.externalId);
+  const stored = await sql`SELECT 1 FROM source_customers WHERE credential_id = ${credentialId} AND external_id = ANY(${ids}::text[]) LIMIT 1`.execute(trx);
+  return stored.rows.length === 0;
 }
 
 /**
