@@ -3,6 +3,7 @@ import type { Database } from '../db/tables.ts';
 import type { Db } from '../db/database.ts';
 import { refreshFavoriteStores } from '../stores/favorite-store.ts';
 import type { PersonaTotalsChanges } from './persona-totals.ts';
+import { lockPersonaRows } from './persona-lock.ts';
 
 type Trx = Transaction<Database>;
 
@@ -164,7 +165,8 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
  * (an edited, voided or moved sale, a new link, a merge) recomputes the totals with refreshAggregates,
  * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The additions
  * go to `totals`, applied once at the end of the page. The favorite store is recomputed only where a
- * new visit was at a mapped store, the only visits that count for it.
+ * new visit was at a mapped store, the only visits that count for it, after these personas' rows are
+ * locked (lockPersonaRows: another transaction adding to them at the same time has committed by then).
  */
 export async function addNewSalesToAggregates(trx: Trx, saleIds: string[], recomputedPersonaIds: string[], totals: PersonaTotalsChanges): Promise<void> {
   if (saleIds.length === 0) return;
@@ -185,7 +187,9 @@ export async function addNewSalesToAggregates(trx: Trx, saleIds: string[], recom
       AND sc.persona_id IS NOT NULL AND sc.persona_id <> ALL(${recomputedPersonaIds}::uuid[])
     GROUP BY sc.persona_id`.execute(trx);
   for (const row of added.rows) totals.addVisits(row.persona_id, row.spend, row.visits, row.first_visit, row.last_visit);
-  await refreshFavoriteStores(trx, added.rows.filter((row) => row.visited_mapped_store).map((row) => row.persona_id));
+  const favoritesToRecompute = added.rows.filter((row) => row.visited_mapped_store).map((row) => row.persona_id);
+  await lockPersonaRows(trx, favoritesToRecompute);
+  await refreshFavoriteStores(trx, favoritesToRecompute);
 }
 
 /** Balances are sums of the loyalty ledger; the persona row keeps a copy for the list's sort and display. */
