@@ -166,7 +166,7 @@ async function runLocked(deps: SyncDeps, credentialId: string, options: SyncOpti
                 .execute();
             })
             .then(() => {
-              deps.tableStatistics?.refreshIfStale();
+              deps.tableStatistics?.refreshIfStale(slice.length);
               if (!last) return;
               totals.pages += group.length;
               totals.records += served;

@@ -1,5 +1,6 @@
 // The sync's own ANALYZE of the tables it fills: it happens once a table changed by as many rows as
-// it held at its last analyze (and at least 10,000), not before; settled() waits for it. And Patron's sessions plan with
+// it held at its last analyze (and at least 10,000), not before; a worker looks every 5,000 records
+// it writes; settled() waits for the check. And Patron's sessions plan with
 // random_page_cost 1.1, which these batched lookups rely on (database.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,24 +47,28 @@ test('a bulk table is analyzed once it changed by at least 10,000 rows and as ma
   const statistics = new TableStatistics(database.db, createLogger('silent'));
 
   await addPersonas(6_000);
-  statistics.refreshIfStale();
+  statistics.refreshIfStale(6_000);
   await statistics.settled();
   assert.equal((await lastAnalyze()).at, null, '6,000 new rows are below the threshold');
 
   await addPersonas(6_000);
-  statistics.refreshIfStale();
+  statistics.refreshIfStale(6_000);
   await statistics.settled();
   const first = await lastAnalyze();
   assert.notEqual(first.at, null, '12,000 rows changed in a table of 12,000: analyzed');
 
   // Analyzed at 12,000 rows: the next 10,000 are fewer than the table holds.
   await addPersonas(10_000);
-  statistics.refreshIfStale();
+  statistics.refreshIfStale(10_000);
   await statistics.settled();
   assert.deepEqual((await lastAnalyze()).at, first.at);
 
+  // 13,000 changed since: stale, but this worker has written only 3,000 records since its last check.
   await addPersonas(3_000);
-  statistics.refreshIfStale();
+  statistics.refreshIfStale(3_000);
+  await statistics.settled();
+  assert.deepEqual((await lastAnalyze()).at, first.at, 'no check before 5,000 records');
+  statistics.refreshIfStale(2_000);
   await statistics.settled();
   const second = await lastAnalyze();
   assert.ok(second.at! > first.at!, '13,000 rows changed since the analyze at 12,000: analyzed again');

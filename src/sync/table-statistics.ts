@@ -11,6 +11,13 @@ const BULK_TABLES = ['source_customers', 'personas', 'persona_identifiers', 'sal
 const MIN_CHANGED_ROWS = 10_000;
 
 /**
+ * Records a worker writes between two checks. Only a bulk write can make a table's statistics stale
+ * faster than autovacuum refreshes them, and the check (a read of pg_stat_user_tables) is not free:
+ * a poll that brings a few records, many times a second across a platform, makes none.
+ */
+const RECORDS_PER_CHECK = 5_000;
+
+/**
  * Keeps the planner's statistics of the bulk tables in step with a backfill.
  *
  * Autovacuum analyzes a table at most once a minute (autovacuum_naptime), after 10 % of it changed.
@@ -21,23 +28,27 @@ const MIN_CHANGED_ROWS = 10_000;
  * a bulk table itself once more rows changed since its last analyze (autovacuum's or ours) than the
  * table held then: each time it doubles, or grows by half when its new rows are also updated (a
  * source customer getting its persona counts twice). That is one ANALYZE (a 30,000-row sample,
- * 100-300 ms) per step, about ten steps from empty to a million rows.
+ * 100–350 ms) per step, about ten steps from empty to a million rows.
  *
- * One check runs at a time, beside the sync's transactions, never in them; `SKIP_LOCKED` leaves a
+ * A worker checks every 5,000 records it writes, one check at a time, beside the sync's transactions,
+ * never in them; `SKIP_LOCKED` leaves a
  * table that another worker (or autovacuum) is analyzing to that one. A failure is logged and
  * forgotten: statistics make plans faster, never results different.
  */
 export class TableStatistics {
   private running: Promise<void> | undefined;
+  private writtenSinceCheck = 0;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
   ) {}
 
-  /** Starts a check unless one is running; returns at once. */
-  refreshIfStale(): void {
-    if (this.running) return;
+  /** Counts records just committed; every RECORDS_PER_CHECK of them starts a check unless one is running. Returns at once. */
+  refreshIfStale(recordsWritten: number): void {
+    this.writtenSinceCheck += recordsWritten;
+    if (this.writtenSinceCheck < RECORDS_PER_CHECK || this.running) return;
+    this.writtenSinceCheck = 0;
     this.running = this.analyzeStaleTables()
       .catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'refreshing table statistics failed'))
       .finally(() => (this.running = undefined));
