@@ -276,6 +276,8 @@ test('Personas shows customers sourced from Lightspeed, and Settings > Loyalty s
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('#minimum-age-error').getByText('The minimum age can be at most 120.').waitFor();
     assert.equal(await page.getByLabel('Minimum age').getAttribute('aria-invalid'), 'true');
+    // Focus moves to the field in the same render that shows its error, so typing elsewhere next is safe.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'minimum-age');
 
     // A client-side check of the blocklist names the line.
     await page.getByLabel('Employee emails').fill('till@findme.example\nnot an email');

@@ -42,11 +42,3 @@ export function collectErrors<Field extends string>(checks: Record<Field, string
 export function hasErrors(errors: Record<string, string | undefined>): boolean {
   return Object.values(errors).some(Boolean);
 }
-
-/** Moves keyboard focus to the first field marked invalid inside `form`, after React has rendered it. */
-export function focusFirstInvalid(form: HTMLFormElement | null): void {
-  requestAnimationFrame(() => {
-    const target = form?.querySelector<HTMLElement>('[aria-invalid="true"], [data-form-alert]');
-    target?.focus();
-  });
-}

@@ -6,7 +6,8 @@ import { Alert } from '../../components/Alert.tsx';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { routeApiError } from '../../lib/apiErrors.ts';
-import { checkEmail, collectErrors, focusFirstInvalid, hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { checkEmail, collectErrors, hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../lib/useFocusFirstInvalid.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 
 const FIELDS = ['email', 'password'] as const;
@@ -16,6 +17,7 @@ type Field = (typeof FIELDS)[number];
 export function SignInPage() {
   const { state, refresh } = useAuth();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '' });
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const [formError, setFormError] = useState<string>();
@@ -36,7 +38,7 @@ export function SignInPage() {
     });
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSubmitting(true);
@@ -50,7 +52,7 @@ export function SignInPage() {
       setFormError(routed.formError);
       setValues((current) => ({ ...current, password: '' }));
       setSubmitting(false);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     }
   };
 

@@ -12,11 +12,11 @@ import {
   checkNewPassword,
   checkRequired,
   collectErrors,
-  focusFirstInvalid,
   hasErrors,
   PASSWORD_MIN_LENGTH,
   type FieldErrors,
 } from '../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../lib/useFocusFirstInvalid.ts';
 import { AuthLayout } from './AuthLayout.tsx';
 
 const FIELDS = ['companyName', 'name', 'email', 'password'] as const;
@@ -27,6 +27,7 @@ export function SignUpPage() {
   const { signedIn } = useAuth();
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<Record<Field, string>>({ companyName: '', name: '', email: '', password: '' });
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const [formError, setFormError] = useState<string>();
@@ -48,7 +49,7 @@ export function SignUpPage() {
     });
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSubmitting(true);
@@ -61,7 +62,7 @@ export function SignUpPage() {
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
       setSubmitting(false);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     }
   };
 

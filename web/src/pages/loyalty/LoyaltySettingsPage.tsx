@@ -9,7 +9,8 @@ import { Alert } from '../../components/Alert.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../lib/useFocusFirstInvalid.ts';
 import { formatCount, formatPoints } from '../personas/personaFormat.ts';
 
 /** The form as typed: numbers, dates and lists stay text until they are checked. */
@@ -187,6 +188,7 @@ function SummaryCard({ summary }: { summary: LoyaltySummary }) {
 
 function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; canEdit: boolean; onSaved: (program: LoyaltyProgram) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [draft, setDraft] = useState<Draft>(() => draftOf(program));
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const [formError, setFormError] = useState<string>();
@@ -214,7 +216,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
     const found = check(draft);
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -227,7 +229,7 @@ function ProgramForm({ program, canEdit, onSaved }: { program: LoyaltyProgram; c
       const routed = routeApiError(caught, fieldOf);
       if (routed.formError) setFormError(routed.formError);
       else setErrors(routed.fieldErrors);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }

@@ -6,7 +6,8 @@ import { Alert } from '../../components/Alert.tsx';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { hasErrors, type FieldErrors } from '../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../lib/useFocusFirstInvalid.ts';
 import { ENROLMENT_BLOCK_WORDS, formatPoints, formatSignedPoints } from './personaFormat.ts';
 
 const KIND_WORDS: Record<string, string> = {
@@ -131,6 +132,7 @@ function check(points: string, reason: string): FieldErrors<Field> {
 
 function AdjustPointsForm({ personaId, onDone, onEdit }: { personaId: string; onDone: (message: string) => void; onEdit: () => void }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const headingId = useId();
   const [points, setPoints] = useState('');
   const [reason, setReason] = useState('');
@@ -154,7 +156,7 @@ function AdjustPointsForm({ personaId, onDone, onEdit }: { personaId: string; on
     const found = check(points, reason);
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     const value = Number(points.trim().replace(/^\u2212/, '-'));
@@ -176,7 +178,7 @@ function AdjustPointsForm({ personaId, onDone, onEdit }: { personaId: string; on
       } else {
         setFormError(caught instanceof ApiError ? caught.message : 'Something unexpected went wrong. Try again.');
       }
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }

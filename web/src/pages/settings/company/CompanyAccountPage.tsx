@@ -16,11 +16,11 @@ import {
   checkNewPassword,
   checkRequired,
   collectErrors,
-  focusFirstInvalid,
   hasErrors,
   PASSWORD_MIN_LENGTH,
   type FieldErrors,
 } from '../../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../../lib/useFocusFirstInvalid.ts';
 
 type UsersState = { status: 'loading' } | { status: 'loaded'; users: User[] } | { status: 'error'; message: string };
 
@@ -147,6 +147,7 @@ const EMPTY = { name: '', email: '', password: '' };
 
 function AddUserForm({ onAdded, onSubmitting }: { onAdded: (user: User) => Promise<void>; onSubmitting: () => void }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState(EMPTY);
   const [role, setRole] = useState<Role>('member');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
@@ -170,7 +171,7 @@ function AddUserForm({ onAdded, onSubmitting }: { onAdded: (user: User) => Promi
     });
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSubmitting(true);
@@ -185,7 +186,7 @@ function AddUserForm({ onAdded, onSubmitting }: { onAdded: (user: User) => Promi
       if (error instanceof ApiError && error.code === 'email_taken') routed.fieldErrors.email = 'Someone already has a Patron account with this email.';
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSubmitting(false);
     }

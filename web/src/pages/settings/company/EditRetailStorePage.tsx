@@ -10,7 +10,8 @@ import { Loading } from '../../../components/Loading.tsx';
 import { announceNotificationsChanged } from '../../../components/notificationEvents.ts';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { routeApiError } from '../../../lib/apiErrors.ts';
-import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../../lib/validation.ts';
+import { hasErrors, type FieldErrors } from '../../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../../lib/useFocusFirstInvalid.ts';
 import { KeyPicker } from './KeyPicker.tsx';
 import { RetailStoreBreadcrumb } from './RetailStorePage.tsx';
 import { checkDraft, draftOf, inputOf, STORE_FIELDS, StoreFields, type StoreDraft, type StoreField } from './storeForm.tsx';
@@ -86,6 +87,7 @@ export function EditRetailStorePage() {
 
 function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boolean; onReload: () => Promise<void> }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [draft, setDraft] = useState<StoreDraft>(() => draftOf(data.store));
   const [selection, setSelection] = useState<Selection>(() => selectionOf(data.mappings));
   const [errors, setErrors] = useState<FieldErrors<StoreField>>({});
@@ -117,7 +119,7 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
     const found = checkDraft(draft);
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -133,7 +135,7 @@ function EditStoreForm({ data, canEdit, onReload }: { data: Loaded; canEdit: boo
       const routed = routeApiError(caught, STORE_FIELDS);
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }

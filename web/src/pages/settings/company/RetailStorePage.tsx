@@ -13,7 +13,8 @@ import { announceNotificationsChanged } from '../../../components/notificationEv
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { routeApiError } from '../../../lib/apiErrors.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../../lib/validation.ts';
+import { hasErrors, type FieldErrors } from '../../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../../lib/useFocusFirstInvalid.ts';
 import { checkDraft, emptyDraft, inputOf, STORE_FIELDS, StoreFields, type StoreDraft, type StoreField } from './storeForm.tsx';
 import { FavoriteStoreRefreshNote } from './FavoriteStoreRefreshNote.tsx';
 import { useFavoriteStoreRefresh } from './useFavoriteStoreRefresh.ts';
@@ -277,6 +278,7 @@ function UnmappedCallout({
 
 function AddStoreForm({ onAdded, onSubmitting }: { onAdded: (name: string) => Promise<void>; onSubmitting: () => void }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [draft, setDraft] = useState<StoreDraft>(emptyDraft);
   const [errors, setErrors] = useState<FieldErrors<StoreField>>({});
   const [formError, setFormError] = useState<string>();
@@ -289,7 +291,7 @@ function AddStoreForm({ onAdded, onSubmitting }: { onAdded: (name: string) => Pr
     const found = checkDraft(draft);
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -302,7 +304,7 @@ function AddStoreForm({ onAdded, onSubmitting }: { onAdded: (name: string) => Pr
       const routed = routeApiError(caught, STORE_FIELDS);
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }

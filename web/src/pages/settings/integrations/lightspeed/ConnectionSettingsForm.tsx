@@ -5,7 +5,8 @@ import { api, ApiError, isAbort, type Connection, type CustomerGroup, type Email
 import { Alert } from '../../../../components/Alert.tsx';
 import { Button } from '../../../../components/Button.tsx';
 import { formatDateTime } from '../../../../lib/format.ts';
-import { focusFirstInvalid, hasErrors, type FieldErrors } from '../../../../lib/validation.ts';
+import { hasErrors, type FieldErrors } from '../../../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../../../lib/useFocusFirstInvalid.ts';
 import { count } from './wording.ts';
 
 /** The form as typed: numbers and dates stay text until they are checked. */
@@ -106,6 +107,7 @@ type ConnectionSettingsFormProps = {
  */
 export function ConnectionSettingsForm({ provider, connection, realtimeAvailable, canEdit, onSaved }: ConnectionSettingsFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [draft, setDraft] = useState<Draft>(() => draftOf(connection));
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const [formError, setFormError] = useState<string>();
@@ -128,7 +130,7 @@ export function ConnectionSettingsForm({ provider, connection, realtimeAvailable
     const found = check(draft);
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -141,7 +143,7 @@ export function ConnectionSettingsForm({ provider, connection, realtimeAvailable
       const routed = routeApiError(caught, fieldOf);
       if (routed.formError) setFormError(routed.formError);
       else setErrors(routed.fieldErrors);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }

@@ -7,7 +7,8 @@ import { SecretField } from '../../../../components/SecretField.tsx';
 import { TextField } from '../../../../components/TextField.tsx';
 import { routeApiError } from '../../../../lib/apiErrors.ts';
 import { formatDateTime } from '../../../../lib/format.ts';
-import { collectErrors, focusFirstInvalid, hasErrors, type FieldErrors } from '../../../../lib/validation.ts';
+import { collectErrors, hasErrors, type FieldErrors } from '../../../../lib/validation.ts';
+import { useFocusFirstInvalid } from '../../../../lib/useFocusFirstInvalid.ts';
 import { SyncPanel } from './SyncPanel.tsx';
 import { count } from './wording.ts';
 
@@ -223,6 +224,7 @@ function ReplaceTokenForm({
   onReplaced: (credential: Credential) => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [formError, setFormError] = useState<string>();
@@ -233,7 +235,7 @@ function ReplaceTokenForm({
     setFormError(undefined);
     if (!token.trim()) {
       setError(`Paste the new personal token from Lightspeed into the ${label} field.`);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -244,7 +246,7 @@ function ReplaceTokenForm({
       const routed = routeApiError(caught, ['token'] as const);
       setError(routed.fieldErrors.token);
       setFormError(routed.formError);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setSaving(false);
     }
@@ -351,6 +353,7 @@ function AddCredentialForm({
   onAdded: (credential: Credential) => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState(EMPTY_ADD);
   const [errors, setErrors] = useState<FieldErrors<AddField>>({});
   const [formError, setFormError] = useState<string>();
@@ -371,7 +374,7 @@ function AddCredentialForm({
     });
     setErrors(found);
     if (hasErrors(found)) {
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
       return;
     }
     setChecking(true);
@@ -383,7 +386,7 @@ function AddCredentialForm({
       const routed = routeApiError(caught, ADD_FIELDS);
       setErrors(routed.fieldErrors);
       setFormError(routed.formError);
-      focusFirstInvalid(formRef.current);
+      focusFirstInvalid();
     } finally {
       setChecking(false);
     }
