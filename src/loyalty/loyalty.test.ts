@@ -110,6 +110,27 @@ test('closed sales earn; laybys and on-account earn when they close; voids rever
   await assertBalancesMatch();
 });
 
+test('a return gives back at most what its sale earns now: a sale edited down and back up moves its return down and back up', async () => {
+  const buyer = store.createCustomer({ first_name: 'Rae', last_name: 'Return', email: 'rae.return@example.test' });
+  const sale = store.createSale({ customerId: buyer.id, lines: [{ quantity: 3 }] });
+  const productId = sale.line_items[0]!.product_id;
+  await sync();
+  const returned = store.startReturn(sale.id);
+  store.completeReturn(returned.id);
+  await sync();
+  assert.equal(await balanceOf('rae.return@example.test'), 0, 'the return gives back what the sale earned');
+
+  // The sale is edited down, and then back: each time the return is re-checked against it. The
+  // return's own version never changes, so it lands on a value it had before.
+  store.editSaleLines(sale.id, [{ productId, quantity: 1 }]);
+  await sync();
+  assert.equal(await balanceOf('rae.return@example.test'), 0, 'the return shrinks with its sale');
+  store.editSaleLines(sale.id, [{ productId, quantity: 3 }]);
+  await sync();
+  assert.equal(await balanceOf('rae.return@example.test'), 0, 'the return grows back with its sale');
+  await assertBalancesMatch();
+});
+
 test('the same sale delivered twice earns once; a full resync and a persona merge leave balances unchanged', async () => {
   store.setFaults([{ kind: 'overlap_page', count: 2, path: '/api/2.0/sales' }]);
   store.createSale({ customerId: String(store.snapshot('customers').find((c) => c.email)!.id) });

@@ -48,8 +48,8 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
     WHERE s.id = ANY(${saleIds}::uuid[]) AND s.company_id = ${companyId}`.execute(db);
 
   const involved = [...new Set([...sales.rows.map((sale) => sale.id), ...sales.rows.flatMap((sale) => (sale.original_id ? [sale.original_id] : []))])];
-  const existing = await sql<{ sale_id: string; persona_id: string; points: string }>`
-    SELECT sale_id, persona_id, sum(points)::text AS points FROM loyalty_ledger
+  const existing = await sql<{ sale_id: string; persona_id: string; points: string; entries: number }>`
+    SELECT sale_id, persona_id, sum(points)::text AS points, count(*)::int AS entries FROM loyalty_ledger
     WHERE sale_id = ANY(${involved}::uuid[]) GROUP BY sale_id, persona_id`.execute(db);
   // sale → persona → points, kept current as rows are planned, so a return sees its sale's new total.
   const sums = new Map<string, Map<string, number>>();
@@ -59,10 +59,21 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
     sums.set(saleId, bySale);
   };
   for (const row of existing.rows) add(row.sale_id, row.persona_id, Number(row.points));
+  // How many entries each sale has for each persona, counting the ones planned here.
+  const entries = new Map(existing.rows.map((row) => [`${row.sale_id}:${row.persona_id}`, row.entries]));
 
   const rows: LedgerRow[] = [];
-  const plan = (row: Omit<LedgerRow, 'idempotency_key'>, key: string) => {
-    rows.push({ ...row, idempotency_key: key });
+  /**
+   * The idempotency key names the sale's state (version) and the entry's place in the sale's history
+   * for that persona, so two transactions planning from the same state write the entry once. The
+   * amount cannot be the key: a return capped by its sale goes back to a value it had before when the
+   * sale is edited down and up again, with its own version unchanged, and that entry must be written.
+   */
+  const plan = (version: number, row: Omit<LedgerRow, 'idempotency_key'>) => {
+    const history = `${row.sale_id}:${row.persona_id}`;
+    const position = entries.get(history) ?? 0;
+    entries.set(history, position + 1);
+    rows.push({ ...row, idempotency_key: `sale:${row.sale_id}:v${version}:${row.persona_id}:${position}:${row.kind}` });
     add(row.sale_id, row.persona_id, row.points);
   };
   // Sales before returns, so a return is capped by what its sale has earned after this batch.
@@ -75,15 +86,14 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
       // visits, the sale's points no longer count for anybody.
       for (const [holder, points] of [...bySale.entries()]) {
         if (Math.abs(points) < 1e-9) continue;
-        plan({ persona_id: holder, sale_id: sale.id, kind: 'reversal', points: -points, reason: 'Customer removed in the POS' }, `sale:${sale.id}:v${sale.version}:orphaned:${holder}`);
+        plan(sale.version, { persona_id: holder, sale_id: sale.id, kind: 'reversal', points: -points, reason: 'Customer removed in the POS' });
       }
       continue;
     }
     for (const [other, points] of [...bySale.entries()]) {
       if (other === personaId || Math.abs(points) < 1e-9) continue;
-      const key = `sale:${sale.id}:v${sale.version}:transfer:${other}:${personaId}`;
-      plan({ persona_id: other, sale_id: sale.id, kind: 'transfer', points: -points, reason: 'Sale moved to another customer' }, `${key}:out`);
-      plan({ persona_id: personaId, sale_id: sale.id, kind: 'transfer', points, reason: 'Sale moved from another customer' }, `${key}:in`);
+      plan(sale.version, { persona_id: other, sale_id: sale.id, kind: 'transfer', points: -points, reason: 'Sale moved to another customer' });
+      plan(sale.version, { persona_id: personaId, sale_id: sale.id, kind: 'transfer', points, reason: 'Sale moved from another customer' });
     }
     const current = sums.get(sale.id)?.get(personaId) ?? 0;
     let worth = salePoints(
@@ -118,7 +128,7 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
       transfer: '',
       manual: '',
     }[kind];
-    plan({ persona_id: personaId, sale_id: sale.id, kind, points: delta, reason }, `sale:${sale.id}:v${sale.version}:${kind}:${personaId}:${target}`);
+    plan(sale.version, { persona_id: personaId, sale_id: sale.id, kind, points: delta, reason });
   }
 
   if (rows.length > 0) {
