@@ -202,16 +202,22 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   sendText(res, out.status, text, rlHeaders);
 }
 
-/** The `after` a duplicate/overlap page fault should use instead of the client's. */
+/**
+ * The `after` a duplicate/overlap page fault should use instead of the client's. A replay only ever
+ * moves the cursor back (rows repeat): when the client asks from before the last page served (a new
+ * run starting from its committed cursor after pages it read ahead were dropped), replaying that page
+ * would skip the rows in between, which no real API does, so the request is served as asked.
+ */
 function pageFaultAfter(store: Store, req: ApiRequest, kind: 'duplicate_page' | 'overlap_page'): number | undefined {
   const resource = req.path.split('/')[3] ?? '';
   const key = `${resource}?deleted=${req.query.get('deleted') === 'true' || req.query.get('deleted') === '1'}`;
   const prev = store.lastPages.get(key);
   if (!prev || prev.versions.length === 0) return undefined;
-  if (kind === 'duplicate_page') return prev.after;
   // Start halfway through the previous page: its second half is served again, then new rows.
   const half = Math.floor(prev.versions.length / 2);
-  return half === 0 ? prev.after : prev.versions[half - 1];
+  const replayFrom = kind === 'duplicate_page' || half === 0 ? prev.after : prev.versions[half - 1]!;
+  const asked = Number(req.query.get('after') ?? 0);
+  return replayFrom <= asked ? replayFrom : undefined;
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {

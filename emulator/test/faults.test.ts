@@ -88,6 +88,25 @@ describe('faults', () => {
     assert.equal(ov.json.data.length, 10);
   });
 
+  it('a replayed page never skips rows: a client that starts again from an earlier cursor gets every row after it', async () => {
+    // A sync run that stops early drops pages it had read ahead; the next run asks again from its
+    // committed cursor, which lies before the last page served. Replaying "the previous page" there
+    // would answer rows newer than the ones asked for and skip those in between.
+    const p1 = await call(emu, store, '/api/2.0/customers?page_size=10');
+    const p2 = await call(emu, store, `/api/2.0/customers?page_size=10&after=${p1.json.version.max}`);
+    await call(emu, store, `/api/2.0/customers?page_size=10&after=${p2.json.version.max}`);
+    for (const kind of ['duplicate_page', 'overlap_page'] as const) {
+      store.setFaults([{ kind, count: 1 }]);
+      const again = await call(emu, store, `/api/2.0/customers?page_size=10&after=${p1.json.version.max}`);
+      assert.deepEqual(
+        again.json.data.map((r: { id: string }) => r.id),
+        p2.json.data.map((r: { id: string }) => r.id),
+        `${kind}: the rows right after the cursor asked for`,
+      );
+    }
+    store.clearFaults();
+  });
+
   it('probabilistic faults are deterministic for a given seed', async () => {
     const run = async () => {
       store.setFaults([{ kind: 'status', status: 500, probability: 0.5 }], 1234);
