@@ -31,9 +31,8 @@ const RECORDS_PER_CHECK = 5_000;
  * 100–350 ms) per step, about ten steps from empty to a million rows.
  *
  * A worker checks every 5,000 records it writes, one check at a time, beside the sync's transactions,
- * never in them; `SKIP_LOCKED` leaves a
- * table that another worker (or autovacuum) is analyzing to that one. A failure is logged and
- * forgotten: statistics make plans faster, never results different.
+ * never in them; `SKIP_LOCKED` leaves a table that another worker (or autovacuum) is analyzing to
+ * that one. A failure is logged and forgotten: statistics make plans faster, never results different.
  */
 export class TableStatistics {
   private running: Promise<void> | undefined;
