@@ -118,6 +118,7 @@ function onceShutdown(run: () => Promise<void>, logger: ReturnType<typeof create
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // A ConfigError says what to fix; anything else is a fault or an outage, and its stack says where.
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : error);
   process.exit(1);
 });

@@ -14,8 +14,9 @@ export async function runHousekeeping(db: Db): Promise<{ expiredSessions: number
   return { expiredSessions };
 }
 
+export const HOUSEKEEPING_QUEUE_DEFINITION: PgBoss.Queue = { name: HOUSEKEEPING_QUEUE, policy: 'singleton', retryLimit: 2 };
+
 export async function registerHousekeeping(boss: PgBoss, db: Db, logger: Logger): Promise<void> {
-  await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, policy: 'singleton', retryLimit: 2 });
   await boss.schedule(HOUSEKEEPING_QUEUE, '*/10 * * * *');
   await boss.work(HOUSEKEEPING_QUEUE, async () => {
     // Favorite-store work whose job was lost (see enqueueUnfinishedRefreshes) is picked up here.

@@ -17,13 +17,10 @@ const MAX_RUN_MS = 60_000;
  * Save during a run queues another): they share the work safely, as each chunk is taken in its own
  * transaction under the company's persona lock. Failures retry after 2 s, 4 s, 8 s, …
  */
-export async function ensureFavoriteStoreQueue(boss: PgBoss): Promise<void> {
-  await boss.createQueue(FAVORITE_STORE_QUEUE, { name: FAVORITE_STORE_QUEUE, policy: 'short', retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
-}
+export const FAVORITE_STORE_QUEUE_DEFINITION: PgBoss.Queue = { name: FAVORITE_STORE_QUEUE, policy: 'short', retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 };
 
 /** Queues a look at a company's saved changes; returns null when one is already waiting (it will do). */
 export async function enqueueFavoriteStoreRefresh(boss: PgBoss, companyId: string): Promise<string | null> {
-  await ensureFavoriteStoreQueue(boss);
   return boss.send(FAVORITE_STORE_QUEUE, { companyId } satisfies FavoriteStoreJobData, { singletonKey: companyId });
 }
 
@@ -39,7 +36,6 @@ export async function enqueueUnfinishedRefreshes(boss: PgBoss, db: Db): Promise<
 
 /** Runs favorite-store jobs, one at a time per worker process (each chunk locks its company's personas). */
 export async function startFavoriteStoreWorker(boss: PgBoss, db: Db, logger: Logger, options: { maxRunMs?: number } = {}): Promise<void> {
-  await ensureFavoriteStoreQueue(boss);
   await boss.work<FavoriteStoreJobData>(FAVORITE_STORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
     if (!job) return;
     const { companyId } = job.data;

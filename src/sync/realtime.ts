@@ -50,12 +50,9 @@ export function webhookUrl(publicUrl: string, adapter: RealtimeAdapter, secret: 
  * `stately` keeps at most one waiting and one running job per credential, so a burst of toggles
  * collapses, and the job reads the wanted state when it runs, not when it was queued.
  */
-export async function ensureRealtimeQueue(boss: PgBoss): Promise<void> {
-  await boss.createQueue(REALTIME_QUEUE, { name: REALTIME_QUEUE, policy: 'stately', retryLimit: 6, retryDelay: 15, retryBackoff: true, expireInSeconds: 300 });
-}
+export const REALTIME_QUEUE_DEFINITION: PgBoss.Queue = { name: REALTIME_QUEUE, policy: 'stately', retryLimit: 6, retryDelay: 15, retryBackoff: true, expireInSeconds: 300 };
 
 export async function requestWebhookReconcile(boss: PgBoss, data: RealtimeJobData): Promise<string | null> {
-  await ensureRealtimeQueue(boss);
   return boss.send(REALTIME_QUEUE, data, { singletonKey: data.credentialId });
 }
 
@@ -73,7 +70,6 @@ export async function requestConnectionReconcile(db: Db, boss: PgBoss, companyId
 }
 
 export async function startRealtimeWorker(boss: PgBoss, deps: RealtimeDeps): Promise<void> {
-  await ensureRealtimeQueue(boss);
   await boss.work<RealtimeJobData>(REALTIME_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
     if (!job) return;
     return reconcileWebhooks(deps, job.data.credentialId, job.data.publicUrl);

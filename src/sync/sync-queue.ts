@@ -12,12 +12,9 @@ export type SyncJobData = { credentialId: string; reason: SyncReason };
  * or clicks coalesce. It does not limit running jobs: that is the run's advisory lock's job. Transient
  * failures retry with exponential back-off (5 s, 10 s, 20 s, …).
  */
-export async function ensureSyncQueue(boss: PgBoss): Promise<void> {
-  await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: 'short', retryLimit: 12, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 });
-}
+export const SYNC_QUEUE_DEFINITION: PgBoss.Queue = { name: SYNC_QUEUE, policy: 'short', retryLimit: 12, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 };
 
 /** Queues a sync of one credential; returns null when one is already waiting (it will do). */
 export async function enqueueSync(boss: PgBoss, data: SyncJobData, options: { startAfter?: Date } = {}): Promise<string | null> {
-  await ensureSyncQueue(boss);
   return boss.send(SYNC_QUEUE, data, { singletonKey: data.credentialId, ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { enqueueSync } from './sync-queue.ts';
 
 export const SCHEDULER_QUEUE = 'sync-scheduler';
+export const SCHEDULER_QUEUE_DEFINITION: PgBoss.Queue = { name: SCHEDULER_QUEUE, policy: 'short', retryLimit: 0 };
 /** How often due credentials are looked for. Cron's one-minute grain is too coarse for a 1-minute interval. */
 export const SCHEDULER_TICK_SECONDS = 10;
 
@@ -61,7 +62,6 @@ export async function recoverInterruptedRuns(db: Db, boss: PgBoss): Promise<numb
  * tick ever be lost (a worker killed mid-tick). The singleton key keeps one tick waiting at a time.
  */
 export async function registerSyncScheduler(boss: PgBoss, db: Db): Promise<void> {
-  await boss.createQueue(SCHEDULER_QUEUE, { name: SCHEDULER_QUEUE, policy: 'short', retryLimit: 0 });
   await boss.schedule(SCHEDULER_QUEUE, '* * * * *', {}, { singletonKey: 'tick' });
   await boss.work(SCHEDULER_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
     try {

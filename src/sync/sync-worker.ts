@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import { enqueueSync, ensureSyncQueue, SYNC_QUEUE, type SyncJobData } from './sync-queue.ts';
+import { enqueueSync, SYNC_QUEUE, type SyncJobData } from './sync-queue.ts';
 import { runCredentialSync, type SyncDeps } from './sync-runner.ts';
 
 /** Seconds to wait before trying again when another worker holds the credential's run. */
@@ -10,7 +10,6 @@ const BUSY_RETRY_SECONDS = 5;
  * backfills end the job and queue the next one; errors are thrown so pg-boss retries with back-off.
  */
 export async function startSyncWorker(boss: PgBoss, deps: SyncDeps, options: { concurrency: number; maxRunMs?: number }): Promise<void> {
-  await ensureSyncQueue(boss);
   for (let slot = 0; slot < options.concurrency; slot++) {
     await boss.work<SyncJobData>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
       if (!job) return;
