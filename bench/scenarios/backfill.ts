@@ -74,7 +74,7 @@ export const backfill: Scenario = {
       figure(NAME, 'sales: sync ÷ source-table COPY', 'ratio', ratios.sales.map((ratio, i) => (ratio * base.sales[i]!) / base.sourceSales[i]!)),
       figure(NAME, 'whole backfill (all 7 resources, all hooks)', 's', runs.total),
       figure(NAME, 'database size after the backfill (all tables and indexes of the company)', 'MB', bytes.map((b) => b.total / 2 ** 20)),
-      figure(NAME, 'bytes per customer (source customer, persona, identifiers, with indexes)', 'bytes', bytes.map((b) => b.perCustomer)),
+      figure(NAME, 'bytes per customer (source customer, persona, search row, identifiers, with indexes)', 'bytes', bytes.map((b) => b.perCustomer)),
       figure(NAME, 'bytes per sale (sale, lines, payments, ledger entries, with indexes)', 'bytes', bytes.map((b) => b.perSale)),
       figure(NAME, 'ceiling: emulator serving customers (page 10,000, fetch + JSON.parse)', 'records/s', ceiling.customers),
       figure(NAME, 'ceiling: emulator serving sales (page 500, fetch + JSON.parse)', 'records/s', ceiling.sales),
@@ -102,7 +102,8 @@ async function endStateBaseline(context: BenchContext, synced: ConnectedCompany)
     copyMs.set(table, copied.copyMs);
   };
   try {
-    // Survivors of merges before the personas merged into them (merged_into is a foreign key).
+    // Survivors of merges before the personas merged into them (merged_into is a foreign key). The
+    // personas' triggers write their search rows and counters, as they do for the sync.
     await copy('personas', 'merged_into NULLS FIRST');
     for (const table of ['source_customers', 'persona_identifiers', 'persona_merges', 'sales', 'sale_lines', 'sale_payments', 'loyalty_ledger']) await copy(table);
   } finally {
@@ -169,7 +170,7 @@ async function databaseBytes(company: ConnectedCompany): Promise<{ perCustomer: 
     Number((await sql<{ n: string }>`SELECT sum(pg_total_relation_size(t::regclass))::bigint AS n FROM unnest(${tables}::text[]) AS t`.execute(db)).rows[0]!.n);
   const count = async (table: 'source_customers' | 'sales') => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]!.n);
   await sql`VACUUM ANALYZE`.execute(db);
-  const customerSide = await size(['source_customers', 'personas', 'persona_identifiers']);
+  const customerSide = await size(['source_customers', 'personas', 'persona_search', 'persona_identifiers']);
   const saleSide = await size(['sales', 'sale_lines', 'sale_payments', 'loyalty_ledger']);
   const total = Number((await sql<{ n: string }>`SELECT pg_database_size(current_database())::bigint AS n`.execute(db)).rows[0]!.n);
   return { perCustomer: customerSide / (await count('source_customers')), perSale: saleSide / (await count('sales')), total };

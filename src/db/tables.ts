@@ -238,6 +238,15 @@ export type PersonasTable = {
 };
 
 /** Per company, kept by triggers on personas (migration 0010): the Personas list's unfiltered totals. */
+/** The list's searched columns, copied from personas by triggers (migration 0014). */
+export type PersonaSearchTable = {
+  persona_id: string;
+  company_id: string;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+};
+
 export type PersonaCountsTable = {
   company_id: string;
   /** bigint (read as a number, src/db/database.ts): archived_at IS NULL */
@@ -367,6 +376,7 @@ export type Database = {
   personas: PersonasTable;
   persona_merges: PersonaMergesTable;
   persona_counts: PersonaCountsTable;
+  persona_search: PersonaSearchTable;
   retail_stores: RetailStoresTable;
   store_mappings: StoreMappingsTable;
   favorite_store_refreshes: FavoriteStoreRefreshesTable;

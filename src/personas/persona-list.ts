@@ -96,11 +96,17 @@ function filtered(db: Db, companyId: string, query: ListFilters) {
   if (search) {
     const digits = phoneDigits(search);
     const pattern = `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-    builder = builder.where((eb) => {
-      const options: Expression<SqlBool>[] = [eb('p.full_name', 'ilike', pattern), eb('p.email', 'ilike', pattern)];
-      if (digits) options.push(eb('p.phone', 'like', `%${digits}%`));
-      return eb.or(options);
-    });
+    // The searched columns and their trigram indexes live in persona_search (migration 0014).
+    const matches = db
+      .selectFrom('persona_search as s')
+      .select('s.persona_id')
+      .where('s.company_id', '=', companyId)
+      .where((eb) => {
+        const options: Expression<SqlBool>[] = [eb('s.full_name', 'ilike', pattern), eb('s.email', 'ilike', pattern)];
+        if (digits) options.push(eb('s.phone', 'like', `%${digits}%`));
+        return eb.or(options);
+      });
+    builder = builder.where('p.id', 'in', matches);
   }
   return builder;
 }

@@ -1,0 +1,113 @@
+// persona_search, the Personas search's own copy of name, email and phone (migration 0014): it
+// follows every persona through the sync's changes, and the sales' updates of totals and points
+// never write it, which is why it exists.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { startEmulator, type Emulator, type Store } from '../../emulator/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
+import { connectStore } from '../../test/helpers/connected-store.ts';
+import { createCompanyWithAdmin } from '../accounts/accounts.ts';
+import { listMigrations } from '../db/migrate.ts';
+import { createLogger } from '../logger.ts';
+import { runCredentialSync } from '../sync/sync-runner.ts';
+import { createSyncDeps } from '../sync/sync-deps.ts';
+import { listPersonas } from './persona-list.ts';
+
+let emulator: Emulator;
+let database: TestDatabase;
+let store: Store;
+let companyId: string;
+let sync: () => Promise<void>;
+
+before(async () => {
+  emulator = await startEmulator();
+  database = await createTestDatabase();
+  store = emulator.createStore({ domainPrefix: 'search-shop', customers: 40, sales: 60, seed: 71 });
+  const connected = await connectStore(database.db, emulator, 'search-shop');
+  companyId = connected.companyId;
+  const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
+  sync = async () => {
+    const result = await runCredentialSync(deps, connected.credentialId, { reason: 'test' });
+    assert.equal(result.outcome, 'succeeded', JSON.stringify(result));
+  };
+  await sync();
+});
+after(async () => {
+  await database.drop();
+  await emulator.close();
+});
+
+/** Personas whose search row is missing, left over, or says something else than the persona. */
+async function searchRowsOutOfStep(): Promise<unknown[]> {
+  const result = await sql`
+    SELECT p.id AS persona, s.persona_id AS search_row FROM personas p
+    FULL JOIN persona_search s ON s.persona_id = p.id
+    WHERE (p.id, p.company_id, p.full_name, p.email, p.phone) IS DISTINCT FROM (s.persona_id, s.company_id, s.full_name, s.email, s.phone)`.execute(database.db);
+  return result.rows;
+}
+
+const search = async (text: string) =>
+  (await listPersonas(database.db, companyId, { sort: 'last_visit', direction: 'desc', limit: 50, search: text })).personas.map((row) => row.id);
+
+test('every persona the sync creates, renames, re-addresses, archives or merges has its search row, up to date', async () => {
+  const personas = await database.db.selectFrom('personas').select('id').where('company_id', '=', companyId).execute();
+  assert.ok(personas.length > 20);
+  assert.deepEqual(await searchRowsOutOfStep(), []);
+
+  const customers = store.snapshot('customers').filter((customer) => customer.email);
+  const renamed = String(customers[0]!.id);
+  const reAddressed = String(customers[1]!.id);
+  const [kept, duplicate] = [String(customers[2]!.id), String(customers[3]!.id)];
+  const gone = String(customers[4]!.id);
+  const oldLastName = String(customers[0]!.last_name);
+  store.updateCustomer(renamed, { first_name: 'Zebulon', last_name: 'Quackenbush' });
+  store.updateCustomer(reAddressed, { email: 'brand.new.address@search.example.test', phone: '+1 212 555 0199', mobile: '+1 212 555 0199' });
+  store.mergeCustomers(kept, duplicate);
+  store.deleteCustomer(gone);
+  await sync();
+  assert.deepEqual(await searchRowsOutOfStep(), []);
+
+  const personaOf = async (externalId: string) =>
+    (await database.db.selectFrom('source_customers').select('persona_id').where('external_id', '=', externalId).executeTakeFirstOrThrow()).persona_id!;
+  assert.deepEqual(await search('quackenbush'), [await personaOf(renamed)], 'the new name is found');
+  assert.ok(!(await search(oldLastName)).includes(await personaOf(renamed)), 'the old name is not');
+  assert.deepEqual(await search('brand.new.address@'), [await personaOf(reAddressed)], 'the new email is found');
+  assert.ok((await search('212 555 0199')).includes(await personaOf(reAddressed)), 'the new phone is found, typed the national way');
+});
+
+test('a synced sale updates its buyer’s totals and points, and leaves the search row alone', async () => {
+  const buyer = store.snapshot('customers').find((customer) => customer.email && !customer.deleted_at)!;
+  const personaId = (await database.db.selectFrom('source_customers').select('persona_id').where('external_id', '=', String(buyer.id)).executeTakeFirstOrThrow()).persona_id!;
+  const versions = async () =>
+    (await sql<{ persona: string; search: string }>`
+      SELECT p.xmin::text AS persona, s.xmin::text AS search FROM personas p JOIN persona_search s ON s.persona_id = p.id WHERE p.id = ${personaId}`.execute(database.db)).rows[0]!;
+  const before = await versions();
+  store.createSale({ customerId: String(buyer.id) });
+  await sync();
+  const after = await versions();
+  assert.notEqual(after.persona, before.persona, 'the persona row was rewritten with its new totals');
+  assert.equal(after.search, before.search, 'the search row was not');
+});
+
+test('personas written by hand get their search rows too, and lose them with their company', async () => {
+  const other = await createCompanyWithAdmin(database.db, { companyName: 'Other Shop', name: 'Owner', email: 'owner@other.example.test', password: 'long password 1' });
+  await sql`INSERT INTO personas (company_id, first_name, email) SELECT ${other.companyId}::uuid, 'Typed' || i, 'typed' || i || '@other.example.test' FROM generate_series(1, 30) AS i`.execute(database.db);
+  assert.deepEqual(await searchRowsOutOfStep(), []);
+  await database.db.deleteFrom('companies').where('id', '=', other.companyId).execute();
+  assert.deepEqual(await searchRowsOutOfStep(), []);
+  assert.equal((await database.db.selectFrom('persona_search').select('persona_id').where('company_id', '=', other.companyId).execute()).length, 0);
+});
+
+test('migration 0014 copies the personas already there', async () => {
+  const migration = listMigrations().find((candidate) => candidate.id === 14)!;
+  // Back to the schema before 0014, with the personas as they are.
+  await sql`
+    DROP TABLE persona_search; DROP FUNCTION persona_search_insert() CASCADE; DROP FUNCTION persona_search_update() CASCADE;
+    CREATE INDEX personas_name_trgm_idx ON personas USING gin (full_name gin_trgm_ops);
+    CREATE INDEX personas_email_trgm_idx ON personas USING gin (email gin_trgm_ops);
+    CREATE INDEX personas_phone_trgm_idx ON personas USING gin (phone gin_trgm_ops)`.execute(database.db);
+  await database.db.transaction().execute((trx) => sql.raw(migration.sql).execute(trx));
+  assert.deepEqual(await searchRowsOutOfStep(), []);
+  assert.ok((await database.db.selectFrom('persona_search').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n > 20);
+});
