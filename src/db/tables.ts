@@ -238,10 +238,15 @@ export type PersonasTable = {
 };
 
 /** Per company, kept by triggers on personas (migration 0010): the Personas list's unfiltered totals. */
-/** The list's searched columns, copied from personas by triggers (migration 0014). */
+/** The list's searched and filtered columns, copied from personas by triggers (migration 0014). */
 export type PersonaSearchTable = {
   persona_id: string;
   company_id: string;
+  /** The Personas list showing it: live (not archived), archived (and not merged), merged (neither). */
+  list: 'live' | 'archived' | 'merged';
+  sourced_from: string[];
+  age_gate_passed: boolean;
+  favorite_store_id: string | null;
   full_name: string;
   email: string | null;
   phone: string | null;

@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { providersWithSourceLabel, sourceLabelOf } from '../integrations/catalog.ts';
 
@@ -82,31 +82,49 @@ function phoneDigits(search: string): string | undefined {
 
 type ListFilters = Omit<PersonaListQuery, 'sort' | 'direction' | 'limit' | 'cursor'>;
 
-function filtered(db: Db, companyId: string, query: ListFilters) {
-  let builder = db.selectFrom('personas as p').where('p.company_id', '=', companyId);
-  builder = query.archived ? builder.where('p.archived_at', 'is not', null).where('p.merged_into', 'is', null) : builder.where('p.archived_at', 'is', null);
+/**
+ * The list's filters as conditions on `personas p` or on `persona_search s`, which copies every
+ * column they read (migration 0014) and says which list a persona is in (`list`).
+ */
+function filterConditions(table: 'p' | 's', query: ListFilters): RawBuilder<SqlBool>[] {
+  const column = (name: string) => sql.ref(`${table}.${name}`);
+  const list =
+    table === 's'
+      ? sql<SqlBool>`s.list = ${query.archived ? 'archived' : 'live'}`
+      : query.archived
+        ? sql<SqlBool>`p.archived_at IS NOT NULL AND p.merged_into IS NULL`
+        : sql<SqlBool>`p.archived_at IS NULL`;
+  const conditions = [list];
   if (query.sourcedFrom) {
     const providers = providersWithSourceLabel(query.sourcedFrom);
-    builder = builder.where(sql<SqlBool>`p.sourced_from && ${providers.length > 0 ? providers : [query.sourcedFrom]}::text[]`);
+    conditions.push(sql<SqlBool>`${column('sourced_from')} && ${providers.length > 0 ? providers : [query.sourcedFrom]}::text[]`);
   }
-  if (query.favoriteStoreId) builder = builder.where('p.favorite_store_id', '=', query.favoriteStoreId);
-  if (query.loyalty === 'enrolled') builder = builder.where('p.age_gate_passed', '=', true);
-  if (query.loyalty === 'not_enrolled') builder = builder.where('p.age_gate_passed', '=', false);
+  if (query.favoriteStoreId) conditions.push(sql<SqlBool>`${column('favorite_store_id')} = ${query.favoriteStoreId}`);
+  if (query.loyalty) conditions.push(sql<SqlBool>`${column('age_gate_passed')} = ${query.loyalty === 'enrolled'}`);
+  return conditions;
+}
+
+/** Name or email containing the search, or the phone containing its digits when it looks like a phone number. */
+function searchCondition(table: 'p' | 's', search: string): RawBuilder<SqlBool> {
+  const pattern = `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+  const options = [sql<SqlBool>`${sql.ref(`${table}.full_name`)} ILIKE ${pattern}`, sql<SqlBool>`${sql.ref(`${table}.email`)} ILIKE ${pattern}`];
+  const digits = phoneDigits(search);
+  if (digits) options.push(sql<SqlBool>`${sql.ref(`${table}.phone`)} LIKE ${`%${digits}%`}`);
+  return sql<SqlBool>`(${sql.join(options, sql` OR `)})`;
+}
+
+function filtered(db: Db, companyId: string, query: ListFilters) {
+  let builder = db.selectFrom('personas as p').where('p.company_id', '=', companyId);
+  for (const condition of filterConditions('p', query)) builder = builder.where(condition);
   const search = query.search?.trim();
   if (search) {
-    const digits = phoneDigits(search);
-    const pattern = `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-    // The searched columns and their trigram indexes live in persona_search (migration 0014).
-    const matches = db
-      .selectFrom('persona_search as s')
-      .select('s.persona_id')
-      .where('s.company_id', '=', companyId)
-      .where((eb) => {
-        const options: Expression<SqlBool>[] = [eb('s.full_name', 'ilike', pattern), eb('s.email', 'ilike', pattern)];
-        if (digits) options.push(eb('s.phone', 'like', `%${digits}%`));
-        return eb.or(options);
-      });
-    builder = builder.where('p.id', 'in', matches);
+    // Said twice on purpose. On the persona row (which still has the columns, without indexes) it
+    // lets a page of a common search walk the sort's index and keep the matching rows as it goes;
+    // through persona_search's indexes it finds the few matches of a rare search, or of a search in
+    // the Archived list. The planner picks by its estimates; the second condition only repeats the first.
+    let matching = db.selectFrom('persona_search as s').select('s.persona_id').where('s.company_id', '=', companyId).where(searchCondition('s', search));
+    for (const condition of filterConditions('s', query)) matching = matching.where(condition);
+    builder = builder.where(searchCondition('p', search)).where('p.id', 'in', matching);
   }
   return builder;
 }
@@ -141,7 +159,17 @@ async function countPersonas(db: Db, companyId: string, query: ListFilters): Pro
     const counts = await db.selectFrom('persona_counts').select(['live', 'archived']).where('company_id', '=', companyId).executeTakeFirst();
     return { total: (query.archived ? counts?.archived : counts?.live) ?? 0, totalIsLowerBound: false };
   }
-  const capped = filtered(db, companyId, query).select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
+  // A search is counted in persona_search alone, which carries every filtered column: joining up to
+  // 10,001 matches to their persona rows would cost more than the page itself.
+  const search = query.search?.trim();
+  let capped;
+  if (search) {
+    let matches = db.selectFrom('persona_search as s').where('s.company_id', '=', companyId).where(searchCondition('s', search));
+    for (const condition of filterConditions('s', query)) matches = matches.where(condition);
+    capped = matches.select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
+  } else {
+    capped = filtered(db, companyId, query).select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
+  }
   const { counted } = await db.selectFrom(capped).select((eb) => eb.fn.countAll<number>().as('counted')).executeTakeFirstOrThrow();
   return counted > PERSONA_TOTAL_CAP ? { total: PERSONA_TOTAL_CAP, totalIsLowerBound: true } : { total: counted, totalIsLowerBound: false };
 }

@@ -7,8 +7,9 @@ type Addition = { persona_id: string; spend: string; visits: number; first_visit
  * Additions to personas' totals (spend, visits, visit dates, points) gathered while one page of
  * sales is written, then applied in a single UPDATE at the end of the page's transaction.
  *
- * Why gather them: a persona row carries every index of the Personas list (sorts, trigram search),
- * so each UPDATE of it writes a new entry into all of them. The sales of a page add to both the
+ * Why gather them: a persona row carries the Personas list's sort indexes, so each UPDATE of it
+ * writes a new entry into all of them (the search's trigram indexes are on persona_search, which these
+ * updates do not touch). The sales of a page add to both the
  * visit totals and the points balance of their buyers; applied separately that is two full rewrites
  * of each buyer's row per page, applied together it is one. Amounts stay exact: they travel as
  * decimal strings and are summed by PostgreSQL as numeric.
