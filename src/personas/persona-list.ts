@@ -113,6 +113,13 @@ function searchCondition(table: 'p' | 's', search: string): RawBuilder<SqlBool> 
   return sql<SqlBool>`(${sql.join(options, sql` OR `)})`;
 }
 
+/** The company's persona_search rows that match the search and pass the filters. */
+function searchMatches(db: Db, companyId: string, search: string, query: ListFilters) {
+  let matches = db.selectFrom('persona_search as s').where('s.company_id', '=', companyId).where(searchCondition('s', search));
+  for (const condition of filterConditions('s', query)) matches = matches.where(condition);
+  return matches;
+}
+
 function filtered(db: Db, companyId: string, query: ListFilters) {
   let builder = db.selectFrom('personas as p').where('p.company_id', '=', companyId);
   for (const condition of filterConditions('p', query)) builder = builder.where(condition);
@@ -122,9 +129,7 @@ function filtered(db: Db, companyId: string, query: ListFilters) {
     // lets a page of a common search walk the sort's index and keep the matching rows as it goes;
     // through persona_search's indexes it finds the few matches of a rare search, or of a search in
     // the Archived list. The planner picks by its estimates; the second condition only repeats the first.
-    let matching = db.selectFrom('persona_search as s').select('s.persona_id').where('s.company_id', '=', companyId).where(searchCondition('s', search));
-    for (const condition of filterConditions('s', query)) matching = matching.where(condition);
-    builder = builder.where(searchCondition('p', search)).where('p.id', 'in', matching);
+    builder = builder.where(searchCondition('p', search)).where('p.id', 'in', searchMatches(db, companyId, search, query).select('s.persona_id'));
   }
   return builder;
 }
@@ -162,14 +167,9 @@ async function countPersonas(db: Db, companyId: string, query: ListFilters): Pro
   // A search is counted in persona_search alone, which carries every filtered column: joining up to
   // 10,001 matches to their persona rows would cost more than the page itself.
   const search = query.search?.trim();
-  let capped;
-  if (search) {
-    let matches = db.selectFrom('persona_search as s').where('s.company_id', '=', companyId).where(searchCondition('s', search));
-    for (const condition of filterConditions('s', query)) matches = matches.where(condition);
-    capped = matches.select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
-  } else {
-    capped = filtered(db, companyId, query).select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
-  }
+  const capped = search
+    ? searchMatches(db, companyId, search, query).select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped')
+    : filtered(db, companyId, query).select(sql.lit(1).as('one')).limit(PERSONA_TOTAL_CAP + 1).as('capped');
   const { counted } = await db.selectFrom(capped).select((eb) => eb.fn.countAll<number>().as('counted')).executeTakeFirstOrThrow();
   return counted > PERSONA_TOTAL_CAP ? { total: PERSONA_TOTAL_CAP, totalIsLowerBound: true } : { total: counted, totalIsLowerBound: false };
 }
