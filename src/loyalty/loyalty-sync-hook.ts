@@ -1,5 +1,5 @@
 import type { AfterPageHook } from '../sync/sync-runner.ts';
-import { reconcileCustomerPoints, reconcileSalePoints } from './points-ledger.ts';
+import { reconcileCustomerPoints, reconcileWrittenSales } from './points-ledger.ts';
 
 /**
  * Points follow the sales in the same transaction as the page: changed sales are reconciled; after a
@@ -9,7 +9,7 @@ import { reconcileCustomerPoints, reconcileSalePoints } from './points-ledger.ts
 export const loyaltySyncHook: AfterPageHook = async (trx, scope, records, outcome, totals) => {
   const kind = records[0]?.kind;
   if (kind === 'sale') {
-    await reconcileSalePoints(trx, scope.companyId, outcome.changedSaleIds ?? [], totals);
+    await reconcileWrittenSales(trx, scope, outcome.writtenSales ?? [], totals);
   } else if (kind === 'customer' && outcome.changed > 0) {
     await reconcileCustomerPoints(trx, scope.companyId, scope.credentialId, outcome.customersTouched);
   }

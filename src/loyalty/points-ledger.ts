@@ -5,6 +5,8 @@ import { getLoyaltyProgram } from './loyalty-program.ts';
 import { enrolmentBlock, salePoints } from './points-rules.ts';
 import { refreshPointBalances } from '../personas/persona-refresh.ts';
 import type { PersonaTotalsChanges } from '../personas/persona-totals.ts';
+import type { CredentialScope, WrittenSale } from '../sync/record-writer.ts';
+import { loadSaleFacts, writtenSaleFacts, type SaleFacts } from './sale-facts.ts';
 
 type LedgerRow = { persona_id: string; sale_id: string; kind: LedgerKind; points: number; reason: string; idempotency_key: string };
 
@@ -24,33 +26,47 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
     SELECT r.id FROM sales s JOIN sales r ON r.credential_id = s.credential_id AND r.return_for_external_id = s.external_id
     WHERE s.id = ANY(${changedSaleIds}::uuid[])`.execute(db);
   const saleIds = [...new Set([...changedSaleIds, ...returns.rows.map((row) => row.id)])];
+  return reconcileFacts(db, companyId, await loadSaleFacts(db, companyId, saleIds), new Set(), totals);
+}
+
+/**
+ * reconcileSalePoints for the sales a synced page just wrote, with their balances' movement added to
+ * the page's `totals`. The page's sales are known from their records (see writtenSaleFacts); only
+ * the returns already stored against them are read from the database.
+ */
+export async function reconcileWrittenSales(db: Db, scope: CredentialScope, written: WrittenSale[], totals: PersonaTotalsChanges): Promise<string[]> {
+  if (written.length === 0) return [];
+  const writtenIds = written.map((sale) => sale.id);
+  const returns = await sql<{ id: string }>`
+    SELECT id FROM sales
+    WHERE credential_id = ${scope.credentialId} AND return_for_external_id = ANY(${written.map((sale) => sale.record.externalId)}::text[])
+      AND id <> ALL(${writtenIds}::uuid[])`.execute(db);
+  const facts = [...(await writtenSaleFacts(db, scope, written)), ...(await loadSaleFacts(db, scope.companyId, returns.rows.map((row) => row.id)))];
+  // A sale seen for the first time got its id in this transaction: no ledger entry can name it yet.
+  const firstSeen = new Set(written.filter((sale) => !sale.existed).map((sale) => sale.id));
+  return reconcileFacts(db, scope.companyId, facts, firstSeen, totals);
+}
+
+/** Plans and writes the ledger entries that bring these sales to their worth; `firstSeen` sales have none yet. */
+async function reconcileFacts(db: Db, companyId: string, sales: SaleFacts[], firstSeen: ReadonlySet<string>, totals?: PersonaTotalsChanges): Promise<string[]> {
+  if (sales.length === 0) return [];
   const program = await getLoyaltyProgram(db, companyId);
   const staff = await sql<{ email: string }>`
     SELECT DISTINCT lower(st.email) AS email FROM source_staff st JOIN credentials c ON c.id = st.credential_id
     WHERE c.company_id = ${companyId} AND st.email IS NOT NULL AND st.deleted_at IS NULL`.execute(db);
   const staffEmails = new Set(staff.rows.map((row) => row.email));
 
-  const sales = await sql<{
-    id: string; version: number; state: 'closed' | 'pending' | 'voided' | 'parked'; deleted: boolean; attributes: string[];
-    total_excl_tax: string; total_incl_tax: string; sale_date: Date | null; original_id: string | null; is_return: boolean;
-    persona_id: string | null; age_gate_passed: boolean | null; birth_date: string | null; email: string | null; phone: string | null;
-    start_override: string | null;
-  }>`
-    SELECT s.id, s.version, s.state, s.deleted_at IS NOT NULL AS deleted, s.attributes, s.total_excl_tax::text, s.total_incl_tax::text, s.sale_date,
-      o.id AS original_id, s.return_for_external_id IS NOT NULL AS is_return,
-      sc.persona_id, p.age_gate_passed, p.birth_date::text, p.email, p.phone, k.loyalty_start_date::text AS start_override
-    FROM sales s
-    JOIN credentials c ON c.id = s.credential_id
-    JOIN connections k ON k.id = c.connection_id
-    LEFT JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
-    LEFT JOIN personas p ON p.id = sc.persona_id
-    LEFT JOIN sales o ON o.credential_id = s.credential_id AND o.external_id = s.return_for_external_id
-    WHERE s.id = ANY(${saleIds}::uuid[]) AND s.company_id = ${companyId}`.execute(db);
-
-  const involved = [...new Set([...sales.rows.map((sale) => sale.id), ...sales.rows.flatMap((sale) => (sale.original_id ? [sale.original_id] : []))])];
-  const existing = await sql<{ sale_id: string; persona_id: string; points: string; entries: number }>`
-    SELECT sale_id, persona_id, sum(points)::text AS points, count(*)::int AS entries FROM loyalty_ledger
-    WHERE sale_id = ANY(${involved}::uuid[]) GROUP BY sale_id, persona_id`.execute(db);
+  const involved = [...new Set([...sales.map((sale) => sale.id), ...sales.flatMap((sale) => (sale.original_id ? [sale.original_id] : []))])].filter(
+    (id) => !firstSeen.has(id),
+  );
+  const existing =
+    involved.length === 0
+      ? []
+      : (
+          await sql<{ sale_id: string; persona_id: string; points: string; entries: number }>`
+            SELECT sale_id, persona_id, sum(points)::text AS points, count(*)::int AS entries FROM loyalty_ledger
+            WHERE sale_id = ANY(${involved}::uuid[]) GROUP BY sale_id, persona_id`.execute(db)
+        ).rows;
   // sale → persona → points, kept current as rows are planned, so a return sees its sale's new total.
   const sums = new Map<string, Map<string, number>>();
   const add = (saleId: string, personaId: string, points: number) => {
@@ -58,9 +74,9 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
     bySale.set(personaId, (bySale.get(personaId) ?? 0) + points);
     sums.set(saleId, bySale);
   };
-  for (const row of existing.rows) add(row.sale_id, row.persona_id, Number(row.points));
+  for (const row of existing) add(row.sale_id, row.persona_id, Number(row.points));
   // How many entries each sale has for each persona, counting the ones planned here.
-  const entries = new Map(existing.rows.map((row) => [`${row.sale_id}:${row.persona_id}`, row.entries]));
+  const entries = new Map(existing.map((row) => [`${row.sale_id}:${row.persona_id}`, row.entries]));
 
   const rows: LedgerRow[] = [];
   /**
@@ -77,7 +93,7 @@ export async function reconcileSalePoints(db: Db, companyId: string, changedSale
     add(row.sale_id, row.persona_id, row.points);
   };
   // Sales before returns, so a return is capped by what its sale has earned after this batch.
-  const ordered = [...sales.rows].sort((a, b) => Number(a.is_return) - Number(b.is_return));
+  const ordered = [...sales].sort((a, b) => Number(a.is_return) - Number(b.is_return));
   for (const sale of ordered) {
     const personaId = sale.persona_id;
     const bySale = sums.get(sale.id) ?? new Map<string, number>();

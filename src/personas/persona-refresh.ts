@@ -3,6 +3,7 @@ import type { Database } from '../db/tables.ts';
 import type { Db } from '../db/database.ts';
 import { refreshFavoriteStores } from '../stores/favorite-store.ts';
 import type { PersonaTotalsChanges } from './persona-totals.ts';
+import type { SourceSale } from '../sync/source-records.ts';
 import { lockPersonaRows } from './persona-lock.ts';
 
 type Trx = Transaction<Database>;
@@ -163,33 +164,51 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
  * other sales: during a backfill a persona's sales arrive over many pages, and recomputing its totals
  * on each of them would re-read every earlier sale each time. This is exact because every other change
  * (an edited, voided or moved sale, a new link, a merge) recomputes the totals with refreshAggregates,
- * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The additions
- * go to `totals`, applied once at the end of the page. The favorite store is recomputed only where a
- * new visit was at a mapped store, the only visits that count for it, after these personas' rows are
- * locked (lockPersonaRows: another transaction adding to them at the same time has committed by then).
+ * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The sales are
+ * the records just written (the rows hold exactly these values), so only their buyers' personas and
+ * the credential's mapped locations are read. The additions go to `totals`, applied once at the end
+ * of the page. The favorite store is recomputed only where a new visit was at a mapped store, the
+ * only visits that count for it, after these personas' rows are locked (lockPersonaRows: another
+ * transaction adding to them at the same time has committed by then).
  */
-export async function addNewSalesToAggregates(trx: Trx, saleIds: string[], recomputedPersonaIds: string[], totals: PersonaTotalsChanges): Promise<void> {
-  if (saleIds.length === 0) return;
-  const added = await sql<{ persona_id: string; spend: string; visits: number; first_visit: string | null; last_visit: string | null; visited_mapped_store: boolean }>`
-    SELECT sc.persona_id,
-      sum(s.total_incl_tax)::text AS spend,
-      (count(*) FILTER (WHERE s.return_for_external_id IS NULL))::int AS visits,
-      (min(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL))::text AS first_visit,
-      (max(s.sale_date) FILTER (WHERE s.return_for_external_id IS NULL))::text AS last_visit,
-      bool_or(s.return_for_external_id IS NULL AND EXISTS (
-        SELECT 1 FROM source_locations l
-        JOIN store_mappings m ON m.source_location_id = l.id
-        JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
-        WHERE l.credential_id = s.credential_id AND l.external_id = s.location_external_id)) AS visited_mapped_store
-    FROM sales s
-    JOIN source_customers sc ON sc.credential_id = s.credential_id AND sc.external_id = s.customer_external_id
-    WHERE s.id = ANY(${saleIds}::uuid[]) AND s.state = 'closed' AND s.deleted_at IS NULL
-      AND sc.persona_id IS NOT NULL AND sc.persona_id <> ALL(${recomputedPersonaIds}::uuid[])
-    GROUP BY sc.persona_id`.execute(trx);
-  for (const row of added.rows) totals.addVisits(row.persona_id, row.spend, row.visits, row.first_visit, row.last_visit);
-  const favoritesToRecompute = added.rows.filter((row) => row.visited_mapped_store).map((row) => row.persona_id);
-  await lockPersonaRows(trx, favoritesToRecompute);
-  await refreshFavoriteStores(trx, favoritesToRecompute);
+export async function addNewSalesToAggregates(
+  trx: Trx,
+  credentialId: string,
+  newSales: SourceSale[],
+  recomputedPersonaIds: string[],
+  totals: PersonaTotalsChanges,
+): Promise<void> {
+  // Spend counts closed sales net of returns; visits, first and last visit count the sales that are not returns.
+  const counted = newSales.filter((sale) => sale.state === 'closed' && sale.deletedAt === null && sale.customerExternalId !== null);
+  if (counted.length === 0) return;
+  const buyers = await sql<{ external_id: string; persona_id: string }>`
+    SELECT external_id, persona_id FROM source_customers
+    WHERE credential_id = ${credentialId} AND external_id = ANY(${[...new Set(counted.map((sale) => sale.customerExternalId!))]}::text[])
+      AND persona_id IS NOT NULL AND persona_id <> ALL(${recomputedPersonaIds}::uuid[])`.execute(trx);
+  const personaOf = new Map(buyers.rows.map((buyer) => [buyer.external_id, buyer.persona_id]));
+  const visitedLocations = [...new Set(counted.flatMap((sale) => (sale.returnForExternalId === null && sale.locationExternalId ? [sale.locationExternalId] : [])))];
+  const mapped = new Set(
+    visitedLocations.length === 0
+      ? []
+      : (
+          await sql<{ external_id: string }>`
+            SELECT l.external_id FROM source_locations l
+            JOIN store_mappings m ON m.source_location_id = l.id
+            JOIN retail_stores rs ON rs.id = m.retail_store_id AND rs.active
+            WHERE l.credential_id = ${credentialId} AND l.external_id = ANY(${visitedLocations}::text[])`.execute(trx)
+        ).rows.map((row) => row.external_id),
+  );
+  const favoritesToRecompute = new Set<string>();
+  for (const sale of counted) {
+    const personaId = personaOf.get(sale.customerExternalId!);
+    if (!personaId) continue;
+    const visit = sale.returnForExternalId === null;
+    // Amounts and dates travel as the record's text, the same text the sale's row was read from.
+    totals.addVisits(personaId, String(sale.totalInclTax), visit ? 1 : 0, visit ? sale.saleDate : null, visit ? sale.saleDate : null);
+    if (visit && sale.locationExternalId && mapped.has(sale.locationExternalId)) favoritesToRecompute.add(personaId);
+  }
+  await lockPersonaRows(trx, [...favoritesToRecompute]);
+  await refreshFavoriteStores(trx, [...favoritesToRecompute]);
 }
 
 /** Balances are sums of the loyalty ledger; the persona row keeps a copy for the list's sort and display. */

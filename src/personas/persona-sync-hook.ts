@@ -29,6 +29,6 @@ export const personaSyncHook: AfterPageHook = async (trx, scope, records, outcom
               WHERE credential_id = ${scope.credentialId} AND external_id = ANY(${replacedBuyers}::text[]) AND persona_id IS NOT NULL`.execute(trx)
           ).rows.map((row) => row.persona_id);
     await refreshAggregates(trx, recomputed);
-    await addNewSalesToAggregates(trx, outcome.newSaleIds ?? [], recomputed, totals);
+    await addNewSalesToAggregates(trx, scope.credentialId, (outcome.writtenSales ?? []).filter((sale) => !sale.existed).map((sale) => sale.record), recomputed, totals);
   }
 };

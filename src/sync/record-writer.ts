@@ -20,16 +20,28 @@ export type CredentialScope = { credentialId: string; companyId: string; region:
 /**
  * What a page write changed. `customersTouched` are the external ids of customers whose persona
  * or aggregates may need another look: the page's customers, or the old and new buyers of changed sales.
- * For sales it also tells apart the sales seen for the first time (they only add to their buyer's
- * totals) from the ones that replaced an earlier version (their buyers' totals are recomputed).
  */
 export type WriteOutcome = {
   changed: number;
   customersTouched: string[];
-  changedSaleIds?: string[];
-  newSaleIds?: string[];
+  /** For a page of sales: every sale it wrote (new, or a newer version of a stored one). */
+  writtenSales?: WrittenSale[];
   /** Old and new buyers of the sales that replaced an earlier version. */
   customersOfReplacedSales?: string[];
+};
+
+/**
+ * A sale as this page wrote it: its row id and the record, which is now exactly what the row holds,
+ * so the hooks read the sale from here instead of reading the row back. `existed` tells a sale seen
+ * for the first time (it only adds to its buyer's totals, and no ledger entry can name its new id
+ * yet) from one that replaced an earlier version (its buyers' totals are recomputed).
+ */
+export type WrittenSale = {
+  id: string;
+  record: SourceSale;
+  existed: boolean;
+  /** The sale date as PostgreSQL read the record's text: the value to compare, in any time zone. */
+  storedSaleDate: Date | null;
 };
 
 /**
@@ -215,7 +227,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
   // One statement: `previous` reads the rows as they were before this write (every part of a WITH
   // sees the same snapshot), so the upsert also tells which sales already existed and who bought
   // them — a sale moved to another customer (a merge) changes both customers' totals.
-  const changed = await sql<{ id: string; external_id: string; existed: boolean; previous_customer: string | null }>`
+  const changed = await sql<{ id: string; external_id: string; sale_date: Date | null; existed: boolean; previous_customer: string | null }>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_external_id text, location_external_id text,
         register_external_id text, staff_external_id text, invoice_number text, state text, pos_status text, attributes jsonb,
@@ -241,14 +253,13 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
         total_incl_tax = excluded.total_incl_tax, sale_date = excluded.sale_date, deleted_at = excluded.deleted_at, version = excluded.version,
         synced_at = now()
       WHERE sales.version < excluded.version
-      RETURNING id, external_id
+      RETURNING id, external_id, sale_date
     )
-    SELECT w.id, w.external_id, p.external_id IS NOT NULL AS existed, p.customer_external_id AS previous_customer
+    SELECT w.id, w.external_id, w.sale_date, p.external_id IS NOT NULL AS existed, p.customer_external_id AS previous_customer
     FROM written w LEFT JOIN previous p ON p.external_id = w.external_id`.execute(trx);
   if (changed.rows.length === 0) return { changed: 0, customersTouched: [] };
 
   const saleIdByExternal = new Map(changed.rows.map((row) => [row.external_id, row.id]));
-  const changedIds = [...saleIdByExternal.values()];
   // A new version of a sale brings all its lines and payments; a sale seen for the first time has none to replace.
   const replacedIds = changed.rows.filter((row) => row.existed).map((row) => row.id);
   if (replacedIds.length > 0) {
@@ -284,11 +295,11 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       SELECT r.sale_id, r.position, r.external_id, r.method, r.amount, r.paid_at
       FROM jsonb_to_recordset(${json(payments)}::jsonb) AS r(sale_id uuid, position int, external_id text, method text, amount numeric, paid_at timestamptz)`.execute(trx);
   }
-  const buyerOf = new Map(latest.map((sale) => [sale.externalId, sale.customerExternalId]));
+  const recordOf = new Map(latest.map((sale) => [sale.externalId, sale]));
   const customersTouched = new Set<string>();
   const customersOfReplacedSales = new Set<string>();
   for (const row of changed.rows) {
-    const buyers = [row.previous_customer, buyerOf.get(row.external_id)].filter((buyer): buyer is string => Boolean(buyer));
+    const buyers = [row.previous_customer, recordOf.get(row.external_id)!.customerExternalId].filter((buyer): buyer is string => Boolean(buyer));
     for (const buyer of buyers) {
       customersTouched.add(buyer);
       if (row.existed) customersOfReplacedSales.add(buyer);
@@ -297,8 +308,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
   return {
     changed: changed.rows.length,
     customersTouched: [...customersTouched],
-    changedSaleIds: changedIds,
-    newSaleIds: changed.rows.filter((row) => !row.existed).map((row) => row.id),
+    writtenSales: changed.rows.map((row) => ({ id: row.id, record: recordOf.get(row.external_id)!, existed: row.existed, storedSaleDate: row.sale_date })),
     customersOfReplacedSales: [...customersOfReplacedSales],
   };
 }

@@ -10,10 +10,12 @@ import { createLogger } from '../../src/logger.ts';
 import { lockCompanyPersonas } from '../../src/personas/persona-lock.ts';
 import { addNewSalesToAggregates } from '../../src/personas/persona-refresh.ts';
 import { PersonaTotalsChanges } from '../../src/personas/persona-totals.ts';
+import { writeSales } from '../../src/sync/record-writer.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
 import { connectStore } from '../helpers/connected-store.ts';
 import { emulatorAndDatabase } from '../helpers/emulator-and-database.ts';
+import { sourceSale } from '../helpers/source-sale.ts';
 
 const env = emulatorAndDatabase();
 
@@ -34,16 +36,15 @@ async function shop(domainPrefix: string, seed: number, companyId?: string): Pro
   return { companyId: connected.companyId, credentialId: connected.credentialId, customer: rosa.rows[0]!.external_id, outlet: outlet.rows[0]!.external_id, locationId: outlet.rows[0]!.id };
 }
 
-/** What a synced unit of new sales does for personas: Rosa's sales at the shop's outlet, added to her persona. */
+/** What a synced unit of new sales does for personas: Rosa's sales at the shop's outlet, written and added to her persona. */
 async function sellToRosa(trx: Transaction<Database>, companyId: string, at: Shop, count: number, day: string): Promise<void> {
   await lockCompanyPersonas(trx, companyId, 'shared');
-  const inserted = await sql<{ id: string }>`
-    INSERT INTO sales (company_id, credential_id, external_id, customer_external_id, location_external_id, state, total_excl_tax, total_tax, total_incl_tax, sale_date, version)
-    SELECT ${companyId}::uuid, ${at.credentialId}::uuid, 'race-' || gen_random_uuid(), ${at.customer}, ${at.outlet}, 'closed', 10, 1, 11, ${day}::timestamptz + n * interval '1 minute', 1
-    FROM generate_series(1, ${count}::int) AS n
-    RETURNING id`.execute(trx);
+  const sales = Array.from({ length: count }, (_, n) =>
+    sourceSale({ customerExternalId: at.customer, locationExternalId: at.outlet, saleDate: new Date(Date.parse(day) + (n + 1) * 60_000).toISOString() }),
+  );
+  const written = await writeSales(trx, { companyId, credentialId: at.credentialId, region: null }, sales);
   const totals = new PersonaTotalsChanges();
-  await addNewSalesToAggregates(trx, inserted.rows.map((row) => row.id), [], totals);
+  await addNewSalesToAggregates(trx, at.credentialId, written.writtenSales!.map((sale) => sale.record), [], totals);
   await totals.apply(trx);
 }
 
