@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SaleState } from '../sync/source-records.ts';
 import type { CredentialScope, WrittenSale } from '../sync/record-writer.ts';
+import { buyersOfWrittenSales } from '../personas/sale-buyers.ts';
 
 /** What reconciling a sale's points needs to know about the sale, its original (for a return) and its buyer's persona. */
 export type SaleFacts = {
@@ -45,18 +46,13 @@ export async function loadSaleFacts(db: Db, companyId: string, saleIds: string[]
 
 /**
  * The facts of the sales a synced page just wrote. The sale itself comes from the record (the row
- * holds exactly that now), so only what lies outside the page is read: the buyers' personas, the
- * originals of returns, and the connection's start date. Reading the page's rows back instead costs
+ * holds exactly that now), so only what lies outside the page is read: the buyers' personas (shared
+ * with the totals, see buyersOfWrittenSales), the originals of returns, and the connection's start date. Reading the page's rows back instead costs
  * a join of every sale with its customer, persona and connection, for values already in memory.
  */
 export async function writtenSaleFacts(db: Db, scope: CredentialScope, written: WrittenSale[]): Promise<SaleFacts[]> {
   if (written.length === 0) return [];
-  const customerIds = [...new Set(written.flatMap(({ record }) => (record.customerExternalId ? [record.customerExternalId] : [])))];
-  const buyers = await sql<{ external_id: string; persona_id: string | null; age_gate_passed: boolean | null; birth_date: string | null; email: string | null; phone: string | null }>`
-    SELECT sc.external_id, sc.persona_id, p.age_gate_passed, p.birth_date::text, p.email, p.phone
-    FROM source_customers sc LEFT JOIN personas p ON p.id = sc.persona_id
-    WHERE sc.credential_id = ${scope.credentialId} AND sc.external_id = ANY(${customerIds}::text[])`.execute(db);
-  const buyerOf = new Map(buyers.rows.map((buyer) => [buyer.external_id, buyer]));
+  const buyerOf = await buyersOfWrittenSales(db, scope, written);
   const originalIds = [...new Set(written.flatMap(({ record }) => (record.returnForExternalId ? [record.returnForExternalId] : [])))];
   const originals =
     originalIds.length === 0

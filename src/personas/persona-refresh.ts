@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { refreshFavoriteStores } from '../stores/favorite-store.ts';
 import type { PersonaTotalsChanges } from './persona-totals.ts';
 import type { SourceSale } from '../sync/source-records.ts';
+import type { SaleBuyer } from './sale-buyers.ts';
 import { lockPersonaRows } from './persona-lock.ts';
 
 type Trx = Transaction<Database>;
@@ -165,8 +166,8 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
  * on each of them would re-read every earlier sale each time. This is exact because every other change
  * (an edited, voided or moved sale, a new link, a merge) recomputes the totals with refreshAggregates,
  * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The sales are
- * the records just written (the rows hold exactly these values), so only their buyers' personas and
- * the credential's mapped locations are read. The additions go to `totals`, applied once at the end
+ * the records just written (the rows hold exactly these values), and `buyers` their customers'
+ * personas (buyersOfWrittenSales), so only the credential's mapped locations are read. The additions go to `totals`, applied once at the end
  * of the page. The favorite store is recomputed only where a new visit was at a mapped store, the
  * only visits that count for it, after these personas' rows are locked (lockPersonaRows: another
  * transaction adding to them at the same time has committed by then).
@@ -175,17 +176,14 @@ export async function addNewSalesToAggregates(
   trx: Trx,
   credentialId: string,
   newSales: SourceSale[],
+  buyers: ReadonlyMap<string, Pick<SaleBuyer, 'persona_id'>>,
   recomputedPersonaIds: string[],
   totals: PersonaTotalsChanges,
 ): Promise<void> {
   // Spend counts closed sales net of returns; visits, first and last visit count the sales that are not returns.
   const counted = newSales.filter((sale) => sale.state === 'closed' && sale.deletedAt === null && sale.customerExternalId !== null);
   if (counted.length === 0) return;
-  const buyers = await sql<{ external_id: string; persona_id: string }>`
-    SELECT external_id, persona_id FROM source_customers
-    WHERE credential_id = ${credentialId} AND external_id = ANY(${[...new Set(counted.map((sale) => sale.customerExternalId!))]}::text[])
-      AND persona_id IS NOT NULL AND persona_id <> ALL(${recomputedPersonaIds}::uuid[])`.execute(trx);
-  const personaOf = new Map(buyers.rows.map((buyer) => [buyer.external_id, buyer.persona_id]));
+  const recomputed = new Set(recomputedPersonaIds);
   const visitedLocations = [...new Set(counted.flatMap((sale) => (sale.returnForExternalId === null && sale.locationExternalId ? [sale.locationExternalId] : [])))];
   const mapped = new Set(
     visitedLocations.length === 0
@@ -200,8 +198,8 @@ export async function addNewSalesToAggregates(
   );
   const favoritesToRecompute = new Set<string>();
   for (const sale of counted) {
-    const personaId = personaOf.get(sale.customerExternalId!);
-    if (!personaId) continue;
+    const personaId = buyers.get(sale.customerExternalId!)?.persona_id;
+    if (!personaId || recomputed.has(personaId)) continue;
     const visit = sale.returnForExternalId === null;
     // Amounts and dates travel as the record's text, the same text the sale's row was read from.
     totals.addVisits(personaId, String(sale.totalInclTax), visit ? 1 : 0, visit ? sale.saleDate : null, visit ? sale.saleDate : null);

@@ -4,6 +4,7 @@ import { readIntegrationSettings } from '../integrations/integration-settings.ts
 import { resolveIdentities } from './identity-resolution.ts';
 import { addNewSalesToAggregates, refreshAggregates } from './persona-refresh.ts';
 import { lockCompanyPersonas } from './persona-lock.ts';
+import { buyersOfWrittenSales } from './sale-buyers.ts';
 
 /**
  * Keeps personas in step with every synced page, inside the page's transaction: customers are put
@@ -29,6 +30,8 @@ export const personaSyncHook: AfterPageHook = async (trx, scope, records, outcom
               WHERE credential_id = ${scope.credentialId} AND external_id = ANY(${replacedBuyers}::text[]) AND persona_id IS NOT NULL`.execute(trx)
           ).rows.map((row) => row.persona_id);
     await refreshAggregates(trx, recomputed);
-    await addNewSalesToAggregates(trx, scope.credentialId, (outcome.writtenSales ?? []).filter((sale) => !sale.existed).map((sale) => sale.record), recomputed, totals);
+    const written = outcome.writtenSales ?? [];
+    const firstSeen = written.filter((sale) => !sale.existed).map((sale) => sale.record);
+    if (firstSeen.length > 0) await addNewSalesToAggregates(trx, scope.credentialId, firstSeen, await buyersOfWrittenSales(trx, scope, written), recomputed, totals);
   }
 };

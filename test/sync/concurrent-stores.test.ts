@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import { lockCompanyPersonas } from '../../src/personas/persona-lock.ts';
 import { addNewSalesToAggregates } from '../../src/personas/persona-refresh.ts';
 import { PersonaTotalsChanges } from '../../src/personas/persona-totals.ts';
+import { buyersOfWrittenSales } from '../../src/personas/sale-buyers.ts';
 import { writeSales } from '../../src/sync/record-writer.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { runCredentialSync } from '../../src/sync/sync-runner.ts';
@@ -42,9 +43,10 @@ async function sellToRosa(trx: Transaction<Database>, companyId: string, at: Sho
   const sales = Array.from({ length: count }, (_, n) =>
     sourceSale({ customerExternalId: at.customer, locationExternalId: at.outlet, saleDate: new Date(Date.parse(day) + (n + 1) * 60_000).toISOString() }),
   );
-  const written = await writeSales(trx, { companyId, credentialId: at.credentialId, region: null }, sales);
+  const scope = { companyId, credentialId: at.credentialId, region: null };
+  const written = (await writeSales(trx, scope, sales)).writtenSales!;
   const totals = new PersonaTotalsChanges();
-  await addNewSalesToAggregates(trx, at.credentialId, written.writtenSales!.map((sale) => sale.record), [], totals);
+  await addNewSalesToAggregates(trx, at.credentialId, sales, await buyersOfWrittenSales(trx, scope, written), [], totals);
   await totals.apply(trx);
 }
 
