@@ -166,11 +166,11 @@ export async function refreshAggregates(trx: Trx, personaIds: string[]): Promise
  * on each of them would re-read every earlier sale each time. This is exact because every other change
  * (an edited, voided or moved sale, a new link, a merge) recomputes the totals with refreshAggregates,
  * and the caller holds the company's persona lock in shared mode (see persona-lock.ts). The sales are
- * the records just written (the rows hold exactly these values), and `buyers` their customers'
- * personas (buyersOfWrittenSales), so only the credential's mapped locations are read. The additions go to `totals`, applied once at the end
- * of the page. The favorite store is recomputed only where a new visit was at a mapped store, the
- * only visits that count for it, after these personas' rows are locked (lockPersonaRows: another
- * transaction adding to them at the same time has committed by then).
+ * the records just written (the rows hold exactly these values) and `buyers` their customers'
+ * personas (buyersOfWrittenSales), so only the credential's mapped locations are read. The additions
+ * go to `totals`, applied once at the end of the page. The favorite store is recomputed only where a
+ * new visit was at a mapped store, the only visits that count for it, after these personas' rows are
+ * locked (lockPersonaRows: another transaction adding to them at the same time has committed by then).
  */
 export async function addNewSalesToAggregates(
   trx: Trx,
