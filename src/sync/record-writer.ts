@@ -18,8 +18,9 @@ type Trx = Transaction<Database>;
 export type CredentialScope = { credentialId: string; companyId: string; region: string | null };
 
 /**
- * What a page write changed. `customersTouched` are the external ids of customers whose persona
- * or aggregates may need another look: the page's customers, or the old and new buyers of changed sales.
+ * What a page write changed. `customersTouched` are the external ids of a page of customers, whose
+ * personas may need another look (a page of sales tells its buyers through `writtenSales` and
+ * `customersOfReplacedSales` instead).
  */
 export type WriteOutcome = {
   changed: number;
@@ -296,18 +297,13 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       FROM jsonb_to_recordset(${json(payments)}::jsonb) AS r(sale_id uuid, position int, external_id text, method text, amount numeric, paid_at timestamptz)`.execute(trx);
   }
   const recordOf = new Map(latest.map((sale) => [sale.externalId, sale]));
-  const customersTouched = new Set<string>();
   const customersOfReplacedSales = new Set<string>();
-  for (const row of changed.rows) {
-    const buyers = [row.previous_customer, recordOf.get(row.external_id)!.customerExternalId].filter((buyer): buyer is string => Boolean(buyer));
-    for (const buyer of buyers) {
-      customersTouched.add(buyer);
-      if (row.existed) customersOfReplacedSales.add(buyer);
-    }
+  for (const row of changed.rows.filter((written) => written.existed)) {
+    for (const buyer of [row.previous_customer, recordOf.get(row.external_id)!.customerExternalId]) if (buyer) customersOfReplacedSales.add(buyer);
   }
   return {
     changed: changed.rows.length,
-    customersTouched: [...customersTouched],
+    customersTouched: [],
     writtenSales: changed.rows.map((row) => ({ id: row.id, record: recordOf.get(row.external_id)!, existed: row.existed, storedSaleDate: row.sale_date })),
     customersOfReplacedSales: [...customersOfReplacedSales],
   };
