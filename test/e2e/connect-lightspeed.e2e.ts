@@ -134,6 +134,8 @@ test('a retailer connects Lightspeed X-Series by following the help article', as
     await page.waitForURL('**/settings/integrations/lightspeed-x');
     await page.getByRole('heading', { name: 'Lightspeed X-Series', level: 1 }).waitFor();
     await page.getByText('Setup > Personal Tokens').waitFor();
+    // The guide renders at once; the sections below it come with the connection's data.
+    await page.getByRole('heading', { name: 'Integration Settings', level: 2 }).waitFor();
     const sections = await page.getByRole('heading', { level: 2 }).allTextContents();
     const order = ['Credentials', 'Loyalty', 'Integration Settings'].map((name) => sections.indexOf(name));
     assert.ok(order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1))), `sections: ${sections.join(' | ')}`);
