@@ -48,8 +48,8 @@ export type WrittenSale = {
 /**
  * Writes one page of normalized records. Each kind goes in a single statement that reads the page
  * as JSON (`jsonb_to_recordset`): one round trip per page, no parameter limit. A row only changes
- * when the incoming version is newer, so a repeated page changes nothing.
- *
+ * when the incoming version is newer, so a repeated page changes nothing. JSON arrays arrive straight
+ * in text[] columns (`jsonb_to_recordset` converts them), which is cheaper than a subquery per row.
  */
 export async function writeRecords(trx: Trx, scope: CredentialScope, records: SourceRecord[]): Promise<WriteOutcome> {
   if (records.length === 0) return { changed: 0, customersTouched: [] };
@@ -184,11 +184,11 @@ export async function writeCustomers(trx: Trx, scope: CredentialScope, records: 
       source_created_at, source_updated_at, deleted_at, version, email_normalized, phones_e164)
     SELECT ${scope.companyId}::uuid, ${scope.credentialId}::uuid, r.external_id, r.customer_code, r.first_name, r.last_name, r.email, r.phone, r.mobile,
       r.birth_date, r.gender, r.company_name, r.email_opt_out, r.sms_opt_in, r.loyalty_opt_in, r.customer_group_external_id, r.address, r.custom_fields,
-      r.source_created_at, r.source_updated_at, r.deleted_at, r.version, r.email_normalized, ARRAY(SELECT jsonb_array_elements_text(r.phones_e164))
+      r.source_created_at, r.source_updated_at, r.deleted_at, r.version, r.email_normalized, r.phones_e164
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_code text, first_name text, last_name text, email text, phone text,
       mobile text, birth_date date, gender text, company_name text, email_opt_out boolean, sms_opt_in boolean, loyalty_opt_in boolean,
       customer_group_external_id text, address jsonb, custom_fields jsonb, source_created_at timestamptz, source_updated_at timestamptz,
-      deleted_at timestamptz, version bigint, email_normalized text, phones_e164 jsonb)
+      deleted_at timestamptz, version bigint, email_normalized text, phones_e164 text[])
     ON CONFLICT (credential_id, external_id) DO UPDATE SET
       customer_code = excluded.customer_code, first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
       phone = excluded.phone, mobile = excluded.mobile, birth_date = excluded.birth_date, gender = excluded.gender,
@@ -231,7 +231,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
   const changed = await sql<{ id: string; external_id: string; sale_date: Date | null; existed: boolean; previous_customer: string | null }>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS r(external_id text, customer_external_id text, location_external_id text,
-        register_external_id text, staff_external_id text, invoice_number text, state text, pos_status text, attributes jsonb,
+        register_external_id text, staff_external_id text, invoice_number text, state text, pos_status text, attributes text[],
         return_for_external_id text, total_excl_tax numeric, total_tax numeric, total_incl_tax numeric, sale_date timestamptz,
         deleted_at timestamptz, version bigint)
     ),
@@ -243,7 +243,7 @@ export async function writeSales(trx: Trx, scope: CredentialScope, records: Sour
       INSERT INTO sales (company_id, credential_id, external_id, customer_external_id, location_external_id, register_external_id, staff_external_id,
         invoice_number, state, pos_status, attributes, return_for_external_id, total_excl_tax, total_tax, total_incl_tax, sale_date, deleted_at, version)
       SELECT ${scope.companyId}::uuid, ${scope.credentialId}::uuid, r.external_id, r.customer_external_id, r.location_external_id, r.register_external_id,
-        r.staff_external_id, r.invoice_number, r.state, r.pos_status, ARRAY(SELECT jsonb_array_elements_text(r.attributes)), r.return_for_external_id,
+        r.staff_external_id, r.invoice_number, r.state, r.pos_status, r.attributes, r.return_for_external_id,
         r.total_excl_tax, r.total_tax, r.total_incl_tax, r.sale_date, r.deleted_at, r.version
       FROM input r
       ON CONFLICT (credential_id, external_id) DO UPDATE SET

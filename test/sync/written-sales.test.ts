@@ -111,3 +111,44 @@ async function personasOf(db: Parameters<typeof loadSaleFacts>[0], customers: st
 async function ledgerSize(companyId: string): Promise<number> {
   return (await sql<{ n: number }>`SELECT count(*)::int AS n FROM loyalty_ledger WHERE company_id = ${companyId}`.execute(env.database.db)).rows[0]!.n;
 }
+
+test('a page only writes sales that are new or newer than stored, and reports them in its order', async () => {
+  const domainPrefix = 'written-sales-versions';
+  const store = env.emulator.createStore({ domainPrefix, customers: 1, sales: 0, outlets: 1, registers: 1, seed: 43 });
+  store.setRateLimit({ enabled: false });
+  const connected = await connectStore(env.database.db, env.emulator, domainPrefix);
+  const db = env.database.db;
+  const scope: CredentialScope = { companyId: connected.companyId, credentialId: connected.credentialId, region: null };
+  const line = (quantity: number) => ({
+    externalId: null, productExternalId: 'p-1', quantity, unitPriceExclTax: 10, unitDiscount: 0, unitTax: 1, totalExclTax: 10 * quantity, totalTax: quantity, isReturn: false, status: 'CONFIRMED',
+  });
+  const stored = sourceSale({ version: 5, attributes: ['layby', 'onaccount'], lines: [line(1)] });
+  await db.transaction().execute((trx) => writeSales(trx, scope, [stored]));
+
+  const fresh = sourceSale({ version: 1 });
+  const newer = { ...stored, version: 6, totalInclTax: 22, lines: [line(2), line(3)] };
+  // The stored sale twice: an older version (ignored) and a newer one; new sales before and after it.
+  const page = [fresh, { ...stored, version: 4, totalInclTax: 1, lines: [] }, newer, sourceSale({ version: 2 })];
+  const outcome = await db.transaction().execute((trx) => writeSales(trx, scope, page));
+  assert.equal(outcome.changed, 3);
+  assert.deepEqual(
+    outcome.writtenSales!.map((sale) => [sale.record.externalId, sale.record.version, sale.existed]),
+    [
+      [fresh.externalId, 1, false],
+      [stored.externalId, 6, true],
+      [page[3]!.externalId, 2, false],
+    ],
+  );
+  const row = (await sql<{ total: string; attributes: string[]; lines: number }>`
+    SELECT s.total_incl_tax::text AS total, s.attributes, (SELECT count(*)::int FROM sale_lines l WHERE l.sale_id = s.id) AS lines
+    FROM sales s WHERE s.credential_id = ${scope.credentialId} AND s.external_id = ${stored.externalId}`.execute(db)).rows[0]!;
+  assert.deepEqual(row, { total: '22', attributes: ['layby', 'onaccount'], lines: 2 });
+
+  // The same page again, and an older version alone, change nothing.
+  const again = await db.transaction().execute((trx) => writeSales(trx, scope, page));
+  assert.equal(again.changed, 0);
+  const older = await db.transaction().execute((trx) => writeSales(trx, scope, [{ ...stored, version: 5, lines: [] }]));
+  assert.equal(older.changed, 0);
+  const lines = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.credential_id = ${scope.credentialId}`.execute(db)).rows[0]!.n;
+  assert.equal(lines, 2);
+});
