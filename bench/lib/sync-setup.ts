@@ -1,11 +1,13 @@
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from '../../emulator/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
 import { createSyncDeps } from '../../src/sync/sync-deps.ts';
-import { runCredentialSync, type SyncDeps, type SyncResult } from '../../src/sync/sync-runner.ts';
+import type { SyncDeps, SyncResult } from '../../src/sync/sync-runner.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
+import type { SyncThreadInput, SyncThreadMessage } from './sync-thread.ts';
 import type { BenchContext } from './types.ts';
 
 export const BACKFILL_STORE = 'bench-backfill';
@@ -39,6 +41,13 @@ export async function keepSynced(context: BenchContext, company: ConnectedCompan
   context.shared.set('synced', company);
 }
 
+// A worker thread does not inherit tsx's loader (`--import tsx`): it registers it, then loads the entry.
+const SYNC_THREAD_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./sync-thread.ts', import.meta.url).href)}); })`;
+
+/** Milliseconds on a clock that the main thread and the sync thread share. */
+const wallClock = () => performance.timeOrigin + performance.now();
+
 export type TimedSync = {
   result: Extract<SyncResult, { outcome: 'succeeded' }>;
   seconds: number;
@@ -48,25 +57,48 @@ export type TimedSync = {
   tooMany: number;
 };
 
-/** One full sync run as the product does it (all hooks), timed per resource from its progress reports. */
+/**
+ * One full sync run as the product does it (all hooks), timed per resource from its progress reports.
+ * The run happens in a worker thread (see sync-thread.ts), apart from the emulator's event loop, as a
+ * Patron worker process is apart from Lightspeed; the clock starts once the thread has loaded.
+ */
 export async function timedSync(context: BenchContext, company: ConnectedCompany, reason: string): Promise<TimedSync> {
   const { emulator } = context;
   const requestsBefore = emulator.countRequests({ store: company.domainPrefix });
   const tooManyBefore = emulator.countRequests({ store: company.domainPrefix, status: 429 });
-  const startedAt = performance.now();
   const lastAt = new Map<string, number>();
   const records = new Map<string, number>();
   let seen = 0;
-  const result = await runCredentialSync(company.deps, company.credentialId, {
+  const input: SyncThreadInput = {
+    databaseUrl: company.database.url,
+    secretKeyHex: company.secretKey.toString('hex'),
+    lightspeedBaseUrl: emulator.baseUrlTemplate,
+    credentialId: company.credentialId,
     reason,
-    maxRunMs: Number.POSITIVE_INFINITY,
-    onProgress: (progress) => {
-      records.set(progress.resource, (records.get(progress.resource) ?? 0) + progress.records - seen);
-      seen = progress.records;
-      lastAt.set(progress.resource, performance.now());
-    },
+  };
+  const thread = new Worker(SYNC_THREAD_BOOT, { eval: true, workerData: input });
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  let startedAt = 0;
+  let finishedAt = 0;
+  const result = await new Promise<SyncResult>((resolve, reject) => {
+    thread.on('error', reject);
+    thread.on('exit', (code) => reject(new Error(`the sync thread exited (code ${code}) without a result`)));
+    thread.on('message', (message: SyncThreadMessage) => {
+      if (message.type === 'ready') {
+        startedAt = wallClock();
+        thread.postMessage('start');
+      } else if (message.type === 'progress') {
+        const { progress } = message;
+        records.set(progress.resource, (records.get(progress.resource) ?? 0) + progress.records - seen);
+        seen = progress.records;
+        lastAt.set(progress.resource, message.at);
+      } else if (message.type === 'result') {
+        finishedAt = wallClock();
+        resolve(message.result);
+      } else reject(new Error(`sync thread failed: ${message.message}`));
+    });
   });
-  const finishedAt = performance.now();
+  await exited;
   if (result.outcome !== 'succeeded') throw new Error(`sync did not succeed: ${JSON.stringify(result)}`);
   const byResource = new Map<string, { records: number; seconds: number }>();
   let previousEnd = startedAt;
