@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from '../../emulator/index.ts';
-import { createLogger } from '../../src/logger.ts';
 import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
-import { createSyncDeps } from '../../src/sync/sync-deps.ts';
-import type { SyncDeps, SyncResult } from '../../src/sync/sync-runner.ts';
+import type { Connectors } from '../../src/integrations/connectors.ts';
+import type { SyncResult } from '../../src/sync/sync-runner.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
 import type { SyncThreadInput, SyncThreadMessage } from './sync-thread.ts';
@@ -21,14 +20,13 @@ export function backfillStore(context: BenchContext): Store {
   return store;
 }
 
-export type ConnectedCompany = { database: TestDatabase; companyId: string; credentialId: string; deps: SyncDeps; secretKey: Buffer; domainPrefix: string };
+export type ConnectedCompany = { database: TestDatabase; companyId: string; credentialId: string; connectors: Connectors; secretKey: Buffer; domainPrefix: string };
 
 /** A fresh migrated database with a company whose saved Lightspeed connection points at the store. */
 export async function connectFresh(context: BenchContext, domainPrefix: string): Promise<ConnectedCompany> {
   const database = await createTestDatabase();
   const connected = await connectStore(database.db, context.emulator, domainPrefix);
-  const deps = createSyncDeps({ db: database.db, secretKey: connected.secretKey, connectors: connected.connectors, logger: createLogger('silent') });
-  return { database, companyId: connected.companyId, credentialId: connected.credentialId, deps, secretKey: connected.secretKey, domainPrefix };
+  return { database, companyId: connected.companyId, credentialId: connected.credentialId, connectors: connected.connectors, secretKey: connected.secretKey, domainPrefix };
 }
 
 /**

@@ -127,7 +127,7 @@ async function readerCeiling(context: BenchContext): Promise<{ customers: number
   const store = context.emulator.store(BACKFILL_STORE);
   const company = await connectFresh(context, BACKFILL_STORE);
   try {
-    const reader = company.deps.connectors['lightspeed-x']!.createReader({ storeAddress: BACKFILL_STORE, token: store.token });
+    const reader = company.connectors['lightspeed-x']!.createReader({ storeAddress: BACKFILL_STORE, token: store.token });
     const rate = async (resource: 'customers' | 'sales') => {
       let records = 0;
       const startedAt = performance.now();

@@ -7,8 +7,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
 import { figure } from '../lib/stats.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createSyncDeps } from '../../src/sync/sync-deps.ts';
 import { backfillStore, BACKFILL_STORE, keepSynced } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
 import { waitFor } from '../../test/sync/sync-harness.ts';
@@ -107,8 +105,7 @@ export const memory: Scenario = {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
       if (finished) {
-        const deps = createSyncDeps({ db: database.db, secretKey, connectors: connected.connectors, logger: createLogger('silent') });
-        await keepSynced(context, { database, companyId: connected.companyId, credentialId: connected.credentialId, deps, secretKey, domainPrefix: BACKFILL_STORE });
+        await keepSynced(context, { database, companyId: connected.companyId, credentialId: connected.credentialId, connectors: connected.connectors, secretKey, domainPrefix: BACKFILL_STORE });
       } else {
         await database.drop();
       }
