@@ -47,8 +47,9 @@ export async function loadSaleFacts(db: Db, companyId: string, saleIds: string[]
 /**
  * The facts of the sales a synced page just wrote. The sale itself comes from the record (the row
  * holds exactly that now), so only what lies outside the page is read: the buyers' personas (shared
- * with the totals, see buyersOfWrittenSales), the originals of returns, and the connection's start date. Reading the page's rows back instead costs
- * a join of every sale with its customer, persona and connection, for values already in memory.
+ * with the totals, see buyersOfWrittenSales), the originals of returns, and the connection's start
+ * date. Reading the page's rows back instead costs a join of every sale with its customer, persona
+ * and connection, for values already in memory.
  */
 export async function writtenSaleFacts(db: Db, scope: CredentialScope, written: WrittenSale[]): Promise<SaleFacts[]> {
   if (written.length === 0) return [];
