@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from '../../emulator/index.ts';
 import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
 import type { Connectors } from '../../src/integrations/connectors.ts';
 import type { SyncResult } from '../../src/sync/sync-runner.ts';
+import { startTypeScriptWorker } from '../../src/typescript-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
 import type { SyncThreadInput, SyncThreadMessage } from './sync-thread.ts';
@@ -39,10 +39,6 @@ export async function keepSynced(context: BenchContext, company: ConnectedCompan
   context.shared.set('synced', company);
 }
 
-// A worker thread does not inherit tsx's loader (`--import tsx`): it registers it, then loads the entry.
-const SYNC_THREAD_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./sync-thread.ts', import.meta.url).href)}); })`;
-
 /** Milliseconds on a clock that the main thread and the sync thread share. */
 const wallClock = () => performance.timeOrigin + performance.now();
 
@@ -74,7 +70,7 @@ export async function timedSync(context: BenchContext, company: ConnectedCompany
     credentialId: company.credentialId,
     reason,
   };
-  const thread = new Worker(SYNC_THREAD_BOOT, { eval: true, workerData: input });
+  const thread = startTypeScriptWorker(new URL('./sync-thread.ts', import.meta.url), { workerData: input });
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   let startedAt = 0;
   let finishedAt = 0;
