@@ -5,6 +5,7 @@ import { startJobQueue } from './jobs/job-queue.ts';
 import { registerHousekeeping } from './jobs/housekeeping.ts';
 import { buildApp } from './http/app.ts';
 import { createConnectors } from './integrations/connectors.ts';
+import { stopReaderThread } from './integrations/reader-thread.ts';
 import { startSyncWorker } from './sync/sync-worker.ts';
 import { registerSyncScheduler } from './sync/sync-scheduler.ts';
 import { runSyncCommand } from './sync/sync-command.ts';
@@ -50,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
   }, logger);
 
   const connectors = createConnectors(config);
+  // Registered first, so it runs last: syncs reading through the thread have stopped by then.
+  closers.push(stopReaderThread);
   if (command === 'migrate') {
     await shutdown('done');
     return;

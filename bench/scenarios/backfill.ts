@@ -78,8 +78,8 @@ export const backfill: Scenario = {
       figure(NAME, 'bytes per sale (sale, lines, payments, ledger entries, with indexes)', 'bytes', bytes.map((b) => b.perSale)),
       figure(NAME, 'ceiling: emulator serving customers (page 10,000, fetch + JSON.parse)', 'records/s', ceiling.customers),
       figure(NAME, 'ceiling: emulator serving sales (page 500, fetch + JSON.parse)', 'records/s', ceiling.sales),
-      figure(NAME, 'ceiling: connector reading customers (fetch + validate + normalize)', 'records/s', reader.customers),
-      figure(NAME, 'ceiling: connector reading sales (fetch + validate + normalize)', 'records/s', reader.sales),
+      figure(NAME, 'ceiling: connector reading customers (reader thread: fetch + validate + normalize, handed over)', 'records/s', reader.customers),
+      figure(NAME, 'ceiling: connector reading sales (reader thread: fetch + validate + normalize, handed over)', 'records/s', reader.sales),
     ];
     return figures;
   },

@@ -1,4 +1,4 @@
-import type { CheckResult, CredentialInput, PageItem, PosConnector, SourceReader } from '../connector.ts';
+import type { CheckResult, CredentialInput, PageItem, PosConnector, SourcePage, SourceReader } from '../connector.ts';
 import { LightspeedClient } from './client.ts';
 import { parseDomainPrefix } from './domain-prefix.ts';
 import { LightspeedError } from './errors.ts';
@@ -87,13 +87,25 @@ function createReader(baseUrlTemplate: string, input: { storeAddress: string; to
     resources: resourceNames,
     async *pages(resource, after) {
       const name = resource as ResourceName;
-      // The raw page is turned into items inside readPage, so this generator, suspended while the
-      // sync writes a page, holds only the items and not the parsed JSON as well.
+      // The raw page is turned into items inside readPage, so its parsed JSON is garbage at once.
       const readPage = async (cursor: number) => {
         const raw = await client.page(name, cursor);
         return raw && { cursor: raw.cursor, items: raw.records.map((record) => readItem(name, record)) };
       };
-      for (let page = await readPage(after); page; page = await readPage(page.cursor)) yield page;
+      // A page yielded from a local stays alive while the generator is suspended (V8 keeps the local
+      // until the next pull): in the reader thread, a second copy of the page the sync is writing.
+      // Handed over from a slot emptied on the way out, it is the caller's alone.
+      let slot: SourcePage | undefined;
+      const handOver = () => {
+        const page = slot!;
+        slot = undefined;
+        return page;
+      };
+      let cursor = after;
+      while ((slot = await readPage(cursor))) {
+        cursor = slot.cursor;
+        yield handOver();
+      }
     },
   };
 }
