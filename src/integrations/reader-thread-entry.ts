@@ -19,10 +19,11 @@ function connectorsFor(settings: ConnectorSettings): Connectors {
   return connectors;
 }
 
-/** Each stream's pages, and the chain its pulls and close run on, one after the other. */
-const streams = new Map<number, { pages: AsyncGenerator<SourcePage> | undefined; failure: unknown; queue: Promise<void> }>();
+/** A stream's pages (or why it has none), and the chain its pulls and close run on, one after the other. */
+type StreamState = { pages: AsyncGenerator<SourcePage> | undefined; failure: unknown; queue: Promise<void> };
+const streams = new Map<number, StreamState>();
 
-function enqueue(stream: number, step: (state: { pages: AsyncGenerator<SourcePage> | undefined; failure: unknown }) => Promise<void>): void {
+function enqueue(stream: number, step: (state: StreamState) => Promise<void>): void {
   const state = streams.get(stream);
   if (!state) return;
   state.queue = state.queue.then(() => step(state));
