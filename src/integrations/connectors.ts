@@ -1,9 +1,12 @@
 import type { PosConnector } from './connector.ts';
 import { createLightspeedXConnector } from './lightspeed-x/connector.ts';
-import { readingInThread, type ConnectorSettings } from './reader-thread.ts';
+import { readingInThread } from './reader-thread.ts';
 
 /** The live connectors, keyed by catalog id, configured for this process. */
 export type Connectors = Record<string, PosConnector>;
+
+/** What builds this process's connectors: plain data, which the reader thread gets too. */
+export type ConnectorSettings = { lightspeedBaseUrl: string };
 
 /** Connectors that do everything on the calling thread; the reader thread reads with these. */
 export function createLocalConnectors(settings: ConnectorSettings): Connectors {

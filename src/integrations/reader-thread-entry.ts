@@ -4,8 +4,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SourcePage } from './connector.ts';
-import { createLocalConnectors, type Connectors } from './connectors.ts';
-import { serializeError, type ConnectorSettings, type FromReaderThread, type ToReaderThread } from './reader-thread.ts';
+import { createLocalConnectors, type ConnectorSettings, type Connectors } from './connectors.ts';
+import { serializeError, type FromReaderThread, type ToReaderThread } from './reader-thread.ts';
 
 const port = parentPort!;
 const post = (message: FromReaderThread) => port.postMessage(message);

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startTypeScriptWorker } from '../typescript-worker.ts';
 import { ConnectorError, type ConnectorErrorKind } from './connector-error.ts';
 import type { PosConnector, SourcePage } from './connector.ts';
+import type { ConnectorSettings } from './connectors.ts';
 
 /**
  * A sync's reading (HTTP, JSON parsing, validation, normalization) runs in a worker thread of its
@@ -16,9 +17,6 @@ import type { PosConnector, SourcePage } from './connector.ts';
  * ConnectorError of the same kind. If the thread dies, the open reads fail (the job is retried) and
  * the next read starts a new thread.
  */
-
-/** What the reader thread needs to build the connectors this process uses. */
-export type ConnectorSettings = { lightspeedBaseUrl: string };
 
 export type ReadRequest = {
   settings: ConnectorSettings;
