@@ -3,7 +3,7 @@ import type { Store } from '../../emulator/index.ts';
 import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
 import type { Connectors } from '../../src/integrations/connectors.ts';
 import type { SyncResult } from '../../src/sync/sync-runner.ts';
-import { startTypeScriptWorker } from '../../src/typescript-worker.ts';
+import { startTypeScriptWorker } from './typescript-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
 import type { SyncThreadInput, SyncThreadMessage } from './sync-thread.ts';

@@ -4,8 +4,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SourcePage } from './connector.ts';
-import { createLocalConnectors, type ConnectorSettings, type Connectors } from './connectors.ts';
-import { serializeError, type FromReaderThread, type ToReaderThread } from './reader-thread.ts';
+import type { ConnectorSettings, Connectors } from './connectors.ts';
+import { createLocalConnectors } from './local-connectors.ts';
+import { serializeError, type FromReaderThread, type ToReaderThread } from './reader-thread-protocol.ts';
 
 const port = parentPort!;
 const post = (message: FromReaderThread) => port.postMessage(message);

@@ -8,7 +8,8 @@ import { runInNewContext } from 'node:vm';
 import { startEmulator, type Emulator, type Store } from '../../emulator/index.ts';
 import type { SourcePage, SourceReader } from './connector.ts';
 import { ConnectorError } from './connector-error.ts';
-import { createConnectors, createLocalConnectors } from './connectors.ts';
+import { createConnectors } from './connectors.ts';
+import { createLocalConnectors } from './local-connectors.ts';
 import { stopReaderThread } from './reader-thread.ts';
 
 let emulator: Emulator;

@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '../typescript-worker.ts';
-import { ConnectorError, type ConnectorErrorKind } from './connector-error.ts';
+import { startBundledWorker } from '../bundled-worker.ts';
 import type { PosConnector, SourcePage } from './connector.ts';
 import type { ConnectorSettings } from './connectors.ts';
+import { deserializeError, type FromReaderThread, type ReadRequest, type ToReaderThread } from './reader-thread-protocol.ts';
 
 /**
  * A sync's reading (HTTP, JSON parsing, validation, normalization) runs in a worker thread of its
@@ -17,26 +17,6 @@ import type { ConnectorSettings } from './connectors.ts';
  * ConnectorError of the same kind. If the thread dies, the open reads fail (the job is retried) and
  * the next read starts a new thread.
  */
-
-export type ReadRequest = {
-  settings: ConnectorSettings;
-  provider: string;
-  storeAddress: string;
-  token: string;
-  resource: string;
-  after: number;
-};
-
-export type SerializedError = { kind: ConnectorErrorKind; name: string; message: string; details: ConnectorError['details'] } | { kind: null; message: string };
-
-export type ToReaderThread = ({ type: 'open' } & ReadRequest & { stream: number }) | { type: 'pull'; stream: number } | { type: 'close'; stream: number };
-
-export type FromReaderThread =
-  | { type: 'request'; stream: number }
-  | { type: 'page'; stream: number; page: SourcePage }
-  | { type: 'end'; stream: number }
-  | { type: 'failed'; stream: number; error: SerializedError }
-  | { type: 'closed'; stream: number };
 
 /** A connector whose sync readers read in the reader thread; everything else runs where it was called. */
 export function readingInThread(connector: PosConnector, settings: ConnectorSettings): PosConnector {
@@ -101,7 +81,7 @@ class ReaderThread {
   }
 
   private start(): Worker {
-    const worker = startTypeScriptWorker(new URL('./reader-thread-entry.ts', import.meta.url), { name: 'patron-reader' });
+    const worker = startBundledWorker(new URL('./reader-thread-entry.ts', import.meta.url), { name: 'patron-reader' });
     worker.on('message', (message: FromReaderThread) => this.receive(message));
     const stopped = (reason: string) => {
       if (this.worker !== worker) return;
@@ -138,19 +118,6 @@ class ReaderThread {
     else if (message.type === 'end') waiting?.resolve(undefined);
     else waiting?.reject(deserializeError(message.error));
   }
-}
-
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof ConnectorError) return { kind: error.kind, name: error.name, message: error.message, details: error.details };
-  return { kind: null, message: error instanceof Error ? error.message : String(error) };
-}
-
-function deserializeError(error: SerializedError): Error {
-  if (error.kind === null) return new Error(`reading in the reader thread failed: ${error.message}`);
-  // Rebuilt as the base class, named as thrown (a LightspeedError), which is what logs show.
-  const rebuilt = new ConnectorError(error.kind, error.message, error.details);
-  rebuilt.name = error.name;
-  return rebuilt;
 }
 
 const readerThread = new ReaderThread();
