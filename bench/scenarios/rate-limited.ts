@@ -8,14 +8,14 @@ import { connectFresh } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
 
 const NAME = 'rate-limited';
-const WINDOW_MS = 3_000;
+const WINDOW_MS = 1_000;
 const LIMIT = 30;
 
 /**
  * A backfill that the rate limit, not the database, holds back: the emulator's five-minute window is
- * squeezed into 3 s with a limit of 30 requests (10 req/s, well below what the sync can do), and pages
+ * squeezed into 1 s with a limit of 30 requests (30 req/s, below what the sync can do), and pages
  * are kept small (100 customers, 50 sales) so the run spans several windows. The client's request
- * budget is told the same 3 s window, so its pacing is the production algorithm at 1/100 time scale
+ * budget is told the same 1 s window, so its pacing is the production algorithm at 1/300 time scale
  * (production builds the budget with the real 300 s window). Figure: share of the budget used =
  * requests / (limit × windows the run touched, the last partial one counted whole), and the 429s the emulator answered.
  */
