@@ -9,9 +9,11 @@ const NAME = 'read-paths';
  * The Personas list as its API calls it (listPersonas: one page of 50 and the total, which is the
  * company's counter when unfiltered and a count that stops at 10,001 rows when filtered), over SQL-
  * generated data: the default sort, a name search, a phone search typed the national way, a
- * favorite-store filter, the second page, and the other sorts the API and the UI offer. Three batches
- * of calls per query; each batch gives a p50 and a p95. (The generated personas have no points yet,
- * so the points sort orders ties by id; it reads the same index either way.)
+ * favorite-store filter, the second page, the other sorts the API and the UI offer, and searches
+ * sorted by name: a term that is a name has its matches together in name order ("zoe" A→Z comes
+ * after every other first name), and "example" is in every email. Three batches of calls per query;
+ * each batch gives a p50 and a p95. (The generated personas have no points yet, so the points sort
+ * orders ties by id; it reads the same index either way.)
  */
 export const readPaths: Scenario = {
   name: NAME,
@@ -25,6 +27,9 @@ export const readPaths: Scenario = {
     const queries: Array<[string, PersonaListQuery]> = [
       ['default sort (last visit, newest first)', base],
       ['name search "garcia"', { ...base, search: 'garcia' }],
+      ['name search "garcia", sorted by name Z→A', { ...base, search: 'garcia', sort: 'name', direction: 'desc' }],
+      ['first-name search "zoe", sorted by name A→Z', { ...base, search: 'zoe', sort: 'name', direction: 'asc' }],
+      ['search "example" (every email), sorted by name A→Z', { ...base, search: 'example', sort: 'name', direction: 'asc' }],
       [`phone search "${national}"`, { ...base, search: national }],
       ['favorite store filter', { ...base, favoriteStoreId: data.storeIds[1]! }],
       ['second page of the default sort (keyset cursor)', base],
