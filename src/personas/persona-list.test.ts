@@ -13,7 +13,7 @@ import { createLogger } from '../logger.ts';
 import { runCredentialSync } from '../sync/sync-runner.ts';
 import { createSyncDeps } from '../sync/sync-deps.ts';
 import { mergePersonas } from './identity-resolution.ts';
-import { encodeCursor, listPersonas, PERSONA_TOTAL_CAP, personaSorts, type PersonaListQuery, type PersonaSort } from './persona-list.ts';
+import { encodeCursor, listPersonas, NAME_PROBE_ROWS, NAME_SORTED_MATCHES_CAP, PERSONA_TOTAL_CAP, personaSorts, type PersonaListQuery, type PersonaSort } from './persona-list.ts';
 import { refreshAggregates, refreshPersonas, refreshPointBalances } from './persona-refresh.ts';
 
 type Shop = { store: Store; companyId: string; credentialId: string; sync(): Promise<void> };
@@ -237,6 +237,39 @@ test('every sort in both directions pages through everyone exactly once, in ORDE
   const first = await listPersonas(database.db, companyId, { ...listQuery, limit: 7 });
   const odd = await listPersonas(database.db, companyId, { ...listQuery, limit: 7, cursor: encodeCursor({ value: { x: 1 } as never, id: first.personas[0]!.id }) });
   assert.deepEqual(odd.personas.map((persona) => persona.id), first.personas.map((persona) => persona.id));
+});
+
+test('a search sorted by name pages the same whichever step answers it: probe, sorted matches or walk', async () => {
+  const { companyId } = await createCompanyWithAdmin(database.db, { companyName: 'Crowd Shop', name: 'Owner', email: 'owner@crowd.example.test', password: 'long password 1' });
+  // More than NAME_PROBE_ROWS "Aaa" and "Zzz" personas (first in name order either way, "edge" in their
+  // email), then more than NAME_SORTED_MATCHES_CAP with "crowd" in theirs. The crowd's names that sort
+  // first either way ("Maa", "Mzz") are written last, so a page sorted from any 50,001 of the matches,
+  // as read in table order, would miss them.
+  const edge = NAME_PROBE_ROWS + 50;
+  await sql`
+    INSERT INTO personas (company_id, first_name, last_name, email)
+    SELECT ${companyId}::uuid,
+      CASE WHEN i <= ${edge} THEN 'Aaa' WHEN i <= ${2 * edge} THEN 'Zzz'
+        WHEN i > ${2 * edge + NAME_SORTED_MATCHES_CAP + 20} THEN 'Maa' WHEN i > ${2 * edge + NAME_SORTED_MATCHES_CAP} THEN 'Mzz' ELSE 'Mid' || (i % 17) END,
+      'Lee', 'p' || i || CASE WHEN i <= ${2 * edge} THEN '@edge.example.test' ELSE '@crowd.example.test' END
+    FROM generate_series(1, ${2 * edge + NAME_SORTED_MATCHES_CAP + 40}) AS i`.execute(database.db);
+  // "aaa" and "edge" are found by the probe, "mzz" and "mid1" (fewer than the cap) by sorting their
+  // matches, and "crowd" (more than the cap, none among the first personas either way) by the walk.
+  for (const search of ['aaa', 'edge', 'mzz', 'mid1', 'crowd']) {
+    for (const direction of ['asc', 'desc'] as const) {
+      const expected = await sql<{ id: string }>`
+        SELECT id FROM personas WHERE company_id = ${companyId} AND (full_name ILIKE ${`%${search}%`} OR email ILIKE ${`%${search}%`})
+        ORDER BY full_name ${sql.raw(direction)}, id ${sql.raw(direction)} LIMIT 60`.execute(database.db);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 3 && seen.length < expected.rows.length; pages++) {
+        const page = await listPersonas(database.db, companyId, { sort: 'name', direction, limit: 20, search, cursor });
+        seen.push(...page.personas.map((persona) => persona.id));
+        cursor = page.nextCursor ?? undefined;
+      }
+      assert.deepEqual(seen, expected.rows.map((row) => row.id), `"${search}" ${direction}`);
+    }
+  }
 });
 
 test('deleting personas (a merge survivor among them) and a whole company keeps every counter exact', async () => {
