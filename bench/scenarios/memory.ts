@@ -14,12 +14,21 @@ import { waitFor } from '../../test/sync/sync-harness.ts';
 const NAME = 'memory';
 const repoRoot = join(import.meta.dirname, '..', '..');
 
-/** The node arguments of `npm run worker`, so the process measured is exactly the one production runs. */
-function workerArguments(): string[] {
+/**
+ * The environment settings and node arguments of `npm run worker` ("NAME=value … node <arguments>"),
+ * so the process measured is exactly the one production runs.
+ */
+function workerCommand(): { env: Record<string, string>; args: string[] } {
   const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const [command, ...args] = (scripts.worker ?? '').trim().split(/\s+/);
-  if (command !== 'node' || args.length === 0) throw new Error(`package.json's "worker" script should be "node <arguments>", not "${scripts.worker}"`);
-  return args;
+  const words = (scripts.worker ?? '').trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let word: string | undefined;
+  while ((word = words.shift()) !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(word)) {
+    const at = word.indexOf('=');
+    env[word.slice(0, at)] = word.slice(at + 1);
+  }
+  if (word !== 'node' || words.length === 0) throw new Error(`package.json's "worker" script should be "[NAME=value …] node <arguments>", not "${scripts.worker}"`);
+  return { env, args: words };
 }
 
 /** kB figures of /proc/<pid>/status, in MB. */
@@ -46,9 +55,11 @@ export const memory: Scenario = {
     const connected = await connectStore(database.db, context.emulator, BACKFILL_STORE, { secretKey });
     let finished = false;
     const dataDir = mkdtempSync(join(tmpdir(), 'patron-bench-worker-'));
-    const child = spawn(process.execPath, workerArguments(), {
+    const worker = workerCommand();
+    const child = spawn(process.execPath, worker.args, {
       cwd: repoRoot,
       env: {
+        ...worker.env,
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         DATABASE_URL: database.url,
