@@ -204,15 +204,20 @@ function afterCursor(valueRef: string, idRef: string, cursor: Cursor, after: '<'
   return sql<SqlBool>`(${sql.ref(valueRef)}, ${sql.ref(idRef)}) ${sql.raw(after)} (${cursor.value}, ${cursor.id})`;
 }
 
+/** The page's direction, its cursor, and the comparison that means "after the cursor" that way. */
+function pageOrder(query: PersonaListQuery) {
+  const descending = query.direction === 'desc';
+  return { descending, direction: descending ? 'desc' : 'asc', after: descending ? '<' : '>', cursor: decodeCursor(query.cursor) } as const;
+}
+
 /** Step 1: the page's matches among the next NAME_PROBE_ROWS personas of the list in name order. */
 function nameProbe(db: Db, companyId: string, query: PersonaListQuery) {
-  const cursor = decodeCursor(query.cursor);
-  const direction = query.direction === 'desc' ? 'desc' : 'asc';
+  const { direction, after, cursor } = pageOrder(query);
   // The list condition alone: the other filters inside would make the walk read until it has
   // NAME_PROBE_ROWS rows that pass them.
   let walk = db.selectFrom('personas as p').selectAll('p').where('p.company_id', '=', companyId);
   for (const condition of filterConditions('p', { archived: query.archived })) walk = walk.where(condition);
-  if (cursor) walk = walk.where(afterCursor('p.full_name', 'p.id', cursor, direction === 'desc' ? '<' : '>'));
+  if (cursor) walk = walk.where(afterCursor('p.full_name', 'p.id', cursor, after));
   let probe = db.selectFrom(walk.orderBy('p.full_name', direction).orderBy('p.id', direction).limit(NAME_PROBE_ROWS).as('p')).select('p.id').where(searchCondition('p', query.search!.trim()));
   for (const condition of filterConditions('p', query)) probe = probe.where(condition);
   return probe.orderBy('p.full_name', direction).orderBy('p.id', direction).limit(query.limit + 1);
@@ -224,11 +229,11 @@ function nameProbe(db: Db, companyId: string, query: PersonaListQuery) {
  * the probe found the page.
  */
 function nameMatches(db: Db, companyId: string, query: PersonaListQuery) {
-  const cursor = decodeCursor(query.cursor);
+  const { after, cursor } = pageOrder(query);
   let matches = searchMatches(db, companyId, query.search!.trim(), query)
     .select(['s.persona_id', 's.full_name'])
     .where(sql<SqlBool>`(SELECT count(*) FROM name_probe) <= ${query.limit}`);
-  if (cursor) matches = matches.where(afterCursor('s.full_name', 's.persona_id', cursor, query.direction === 'desc' ? '<' : '>'));
+  if (cursor) matches = matches.where(afterCursor('s.full_name', 's.persona_id', cursor, after));
   return matches.limit(NAME_SORTED_MATCHES_CAP + 1);
 }
 
@@ -249,10 +254,7 @@ function nameMatches(db: Db, companyId: string, query: PersonaListQuery) {
 function pageParts(db: Db, companyId: string, query: PersonaListQuery) {
   const column = sortColumns[query.sort];
   const ref = `p.${column}` as const;
-  const descending = query.direction === 'desc';
-  const direction = descending ? 'desc' : 'asc';
-  const after = descending ? '<' : '>';
-  const cursor = decodeCursor(query.cursor);
+  const { descending, direction, after, cursor } = pageOrder(query);
   // In the index's NULLS placement (see above); for the NOT NULL columns the default one.
   const nullsPlacement = column === 'last_visit_at' ? (descending ? ' NULLS LAST' : ' NULLS FIRST') : '';
   const ordered = (builder: ReturnType<typeof filtered>) =>
@@ -312,7 +314,7 @@ function pageParts(db: Db, companyId: string, query: PersonaListQuery) {
 
 /** One page of the list, without its total (the CSV export walks every page and needs none). */
 export async function listPersonaPage(db: Db, companyId: string, query: PersonaListQuery): Promise<Omit<PersonaListPage, 'total' | 'totalIsLowerBound'>> {
-  const direction = query.direction === 'desc' ? 'desc' : 'asc';
+  const { direction } = pageOrder(query);
   const [first, ...rest] = pageParts(db, companyId, query).map((part, index) => db.selectFrom(part.as(`part${index}`)).selectAll());
   const parts = rest.reduce((union, part) => union.unionAll(part), first!);
   // Materialized: each is counted once and read by the part it gates. The parts name them in SQL
