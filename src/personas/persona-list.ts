@@ -296,12 +296,12 @@ function pageParts(db: Db, companyId: string, query: PersonaListQuery) {
       .where(sql<SqlBool>`p.id IN (SELECT id FROM name_probe)`);
     // With the probe's page found, name_matches is empty: no rows sorted, no walk.
     const few = sql<SqlBool>`(SELECT count(*) FROM name_matches) <= ${NAME_SORTED_MATCHES_CAP}`;
-    let sorted = db
+    // name_matches applied the filters already (persona_search copies their columns), as name_probe did.
+    const sorted = db
       .selectFrom('personas as p')
       .where('p.company_id', '=', companyId)
       .where(few)
       .where(sql<SqlBool>`p.id IN (SELECT persona_id FROM name_matches ORDER BY full_name ${sql.raw(direction)}, persona_id ${sql.raw(direction)} LIMIT ${query.limit + 1})`);
-    for (const condition of filterConditions('p', query)) sorted = sorted.where(condition);
     return [ordered(probed), ordered(sorted), part('any').where(sql<SqlBool>`NOT ${few}`)];
   }
   if (column !== 'last_visit_at') return [part('any')];
