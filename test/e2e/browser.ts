@@ -65,6 +65,21 @@ const HANDLED_STATUS = /^Failed to load resource: the server responded with a st
 /** A fresh browser, context and page at `baseURL`, with every console error and page error recorded. */
 export async function openPage(baseURL: string, viewport: { width: number; height: number } = LAPTOP_VIEWPORT): Promise<BrowserPage> {
   const browser = await launchBrowser();
+  const opened = await openPageIn(browser, baseURL, viewport);
+  return {
+    ...opened,
+    async close() {
+      await opened.close();
+      await browser.close();
+    },
+  };
+}
+
+/**
+ * A fresh context and page of a running browser, as openPage's; closing it leaves the browser open.
+ * A context has its own cookies and cache, so its first load is a first visit.
+ */
+export async function openPageIn(browser: Browser, baseURL: string, viewport: { width: number; height: number } = LAPTOP_VIEWPORT): Promise<BrowserPage> {
   const context = await browser.newContext({ baseURL, viewport, locale: 'en-US', timezoneId: 'UTC' });
   const page = await context.newPage();
   const problems: PageProblems = { consoleErrors: [], handledHttpErrors: [], failedRequests: [] };
@@ -88,7 +103,6 @@ export async function openPage(baseURL: string, viewport: { width: number; heigh
     problems,
     async close() {
       await context.close().catch(() => undefined);
-      await browser.close();
     },
   };
 }
