@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from '../../emulator/index.ts';
 import { resources, type ResourceName } from '../../src/integrations/lightspeed-x/resources.ts';
@@ -6,7 +7,7 @@ import type { SyncResult } from '../../src/sync/sync-runner.ts';
 import { startTypeScriptWorker } from './typescript-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.ts';
 import { connectStore } from '../../test/helpers/connected-store.ts';
-import type { SyncThreadInput, SyncThreadMessage } from './sync-thread.ts';
+import type { SyncThreadMessage, SyncThreadRun, SyncThreadSettings } from './sync-thread.ts';
 import type { BenchContext } from './types.ts';
 
 export const BACKFILL_STORE = 'bench-backfill';
@@ -51,48 +52,73 @@ export type TimedSync = {
   tooMany: number;
 };
 
+let syncThread: Promise<Worker> | undefined;
+
+/**
+ * The run's one sync thread (sync-thread.ts), started on first use. It is unreferenced while idle, so
+ * it never holds the bench open; a thread that dies is replaced at the next use.
+ */
+function startedSyncThread(context: BenchContext): Promise<Worker> {
+  syncThread ??= new Promise<Worker>((resolve, reject) => {
+    const settings: SyncThreadSettings = { lightspeedBaseUrl: context.emulator.baseUrlTemplate };
+    const thread = startTypeScriptWorker(new URL('./sync-thread.ts', import.meta.url), { workerData: settings });
+    const failed = (error: Error) => {
+      syncThread = undefined;
+      reject(error);
+    };
+    thread.once('error', failed);
+    thread.once('exit', (code) => failed(new Error(`the sync thread exited (code ${code})`)));
+    thread.once('message', (message: SyncThreadMessage) => {
+      if (message.type !== 'ready') return failed(new Error(`the sync thread said ${message.type} before it was ready`));
+      thread.unref();
+      resolve(thread);
+    });
+  });
+  return syncThread;
+}
+
 /**
  * One full sync run as the product does it (all hooks), timed per resource from its progress reports.
- * The run happens in a worker thread (see sync-thread.ts), apart from the emulator's event loop, as a
- * Patron worker process is apart from Lightspeed; the clock starts once the thread has loaded.
+ * The run happens in the sync thread (see sync-thread.ts), apart from the emulator's event loop, as a
+ * Patron worker process is apart from Lightspeed.
  */
 export async function timedSync(context: BenchContext, company: ConnectedCompany, reason: string): Promise<TimedSync> {
   const { emulator } = context;
+  const thread = await startedSyncThread(context);
   const requestsBefore = emulator.countRequests({ store: company.domainPrefix });
   const tooManyBefore = emulator.countRequests({ store: company.domainPrefix, status: 429 });
   const lastAt = new Map<string, number>();
   const records = new Map<string, number>();
   let seen = 0;
-  const input: SyncThreadInput = {
+  const request: SyncThreadRun = {
+    type: 'run',
     databaseUrl: company.database.url,
     secretKeyHex: company.secretKey.toString('hex'),
-    lightspeedBaseUrl: emulator.baseUrlTemplate,
     credentialId: company.credentialId,
     reason,
   };
-  const thread = startTypeScriptWorker(new URL('./sync-thread.ts', import.meta.url), { workerData: input });
-  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-  let startedAt = 0;
   let finishedAt = 0;
+  thread.ref();
+  const startedAt = wallClock();
   const result = await new Promise<SyncResult>((resolve, reject) => {
-    thread.on('error', reject);
-    thread.on('exit', (code) => reject(new Error(`the sync thread exited (code ${code}) without a result`)));
-    thread.on('message', (message: SyncThreadMessage) => {
-      if (message.type === 'ready') {
-        startedAt = wallClock();
-        thread.postMessage('start');
-      } else if (message.type === 'progress') {
+    const exited = (code: number) => reject(new Error(`the sync thread exited (code ${code}) without a result`));
+    const onMessage = (message: SyncThreadMessage) => {
+      if (message.type === 'progress') {
         const { progress } = message;
         records.set(progress.resource, (records.get(progress.resource) ?? 0) + progress.records - seen);
         seen = progress.records;
         lastAt.set(progress.resource, message.at);
-      } else if (message.type === 'result') {
+        return;
+      }
+      thread.off('message', onMessage).off('error', reject).off('exit', exited);
+      if (message.type === 'result') {
         finishedAt = wallClock();
         resolve(message.result);
-      } else reject(new Error(`sync thread failed: ${message.message}`));
-    });
-  });
-  await exited;
+      } else reject(new Error(`sync thread failed: ${message.type === 'error' ? message.message : message.type}`));
+    };
+    thread.on('message', onMessage).on('error', reject).on('exit', exited);
+    thread.postMessage(request);
+  }).finally(() => thread.unref());
   if (result.outcome !== 'succeeded') throw new Error(`sync did not succeed: ${JSON.stringify(result)}`);
   const byResource = new Map<string, { records: number; seconds: number }>();
   let previousEnd = startedAt;
