@@ -14,7 +14,7 @@ export type ScaleSpec = {
   readSales: number;
   /** Calls per batch for each read-path query (three batches per query). */
   queryCalls: number;
-  /** Sales rung up one after another to measure sale → points through webhooks. */
+  /** Sales rung up one after another to measure sale → points through webhooks (~1 s each; at the small scale, which checks the harness, five). */
   webhookSamples: number;
   /** Sales measured through the 1-minute polling schedule (each can take up to ~70 s). */
   pollingSamples: number;
@@ -23,7 +23,7 @@ export type ScaleSpec = {
 };
 
 export const scales: Record<Scale, ScaleSpec> = {
-  small: { customers: 2_000, sales: 8_000, runs: 3, readPersonas: 5_000, readSales: 20_000, queryCalls: 20, webhookSamples: 10, pollingSamples: 0, syncScenarios: true },
+  small: { customers: 2_000, sales: 8_000, runs: 3, readPersonas: 5_000, readSales: 20_000, queryCalls: 20, webhookSamples: 5, pollingSamples: 0, syncScenarios: true },
   medium: { customers: 100_000, sales: 500_000, runs: 3, readPersonas: 100_000, readSales: 500_000, queryCalls: 30, webhookSamples: 10, pollingSamples: 3, syncScenarios: true },
   large: { customers: 1_000_000, sales: 5_000_000, runs: 1, readPersonas: 1_000_000, readSales: 5_000_000, queryCalls: 30, webhookSamples: 10, pollingSamples: 3, syncScenarios: false },
 };
