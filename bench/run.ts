@@ -73,6 +73,7 @@ process.env.TEST_DATABASE_URL = serverUrl;
 const probe = new pg.Client({ connectionString: serverUrl });
 await probe.connect();
 const postgres = ((await probe.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?').split(' ')[0]!;
+const sharedBuffers = (await probe.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]?.shared_buffers ?? '?';
 await probe.end();
 
 const emulator = await startEmulator({ requestLogCap: 20_000 });
@@ -113,7 +114,7 @@ try {
 const written = writeReport({
   date,
   scale,
-  machine: machineInfo(`PostgreSQL ${postgres}`, embedded ? 'embedded server, default settings' : 'BENCH_DATABASE_URL'),
+  machine: machineInfo(`PostgreSQL ${postgres}`, `${embedded ? 'embedded server' : 'BENCH_DATABASE_URL'}, shared_buffers ${sharedBuffers}`),
   scenarios: selected.map((scenario) => scenario.name),
   durationSeconds: (performance.now() - startedAt) / 1000,
   figures,

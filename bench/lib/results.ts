@@ -20,7 +20,6 @@ export function machineInfo(postgres: string, database: string): RunReport['mach
 
 const benchDir = join(import.meta.dirname, '..');
 
-/** `bench/results/<date>-<scale>.json`, and this scale's section of `bench/RESULTS.md`. */
 /** Writes `results/<date>-<scale>.json` and this scale's section of `RESULTS.md` under `outputDir` (bench/ unless told). */
 export function writeReport(report: RunReport, outputDir: string = benchDir): { json: string; markdown: string } {
   const resultsDir = join(outputDir, 'results');
