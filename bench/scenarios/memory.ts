@@ -9,10 +9,9 @@ import { connectStore } from '../../test/helpers/connected-store.ts';
 import { figure } from '../lib/stats.ts';
 import { backfillStore, BACKFILL_STORE, keepSynced } from '../lib/sync-setup.ts';
 import type { Scenario } from '../lib/types.ts';
-import { waitFor } from '../../test/sync/sync-harness.ts';
+import { repoRoot, waitFor } from '../../test/sync/sync-harness.ts';
 
 const NAME = 'memory';
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 /**
  * The environment settings and node arguments of `npm run worker` ("NAME=value … node <arguments>"),
