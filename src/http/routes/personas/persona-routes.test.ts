@@ -66,6 +66,12 @@ test('search by part of a name, an email or a phone number in any format', async
     assert.deepEqual(response.json.personas.map((p: { name: string }) => p.name), ['Zelda Findme'], q);
   }
   assert.equal((await session.get('/api/personas?q=%25')).json.total, 0, 'a % is matched literally, not as a wildcard');
+  assert.deepEqual((await session.get('/api/personas?q=%20findme%20')).json.personas.map((p: { name: string }) => p.name), ['Zelda Findme'], 'spaces around a search are dropped');
+  for (const q of ['Zelda\nFindme', 'zelda\tfindme', 'zel\u0007da']) {
+    const refused = await session.get(`/api/personas?q=${encodeURIComponent(q)}`);
+    assert.equal(refused.status, 400, JSON.stringify(q));
+    assert.match(refused.json.error.message, /Searches cannot contain control characters/);
+  }
 });
 
 test('sorts by name and by spend; filters validate', async () => {

@@ -9,7 +9,15 @@ import { requireUser } from '../../session-auth.ts';
 import { parseInput } from '../../validation.ts';
 
 const ListQuery = z.object({
-  q: z.string().max(200, 'Searches can be at most 200 characters.').optional(),
+  // Control characters never belong in a search, and a line break could match across the name and the
+  // email, which the search reads as one text (migration 0015).
+  q: z
+    .string()
+    .trim()
+    .max(200, 'Searches can be at most 200 characters.')
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'Searches cannot contain control characters such as tabs or line breaks.')
+    .optional(),
   sourcedFrom: z.string().max(50).optional(),
   favoriteStoreId: z.uuid({ error: 'favoriteStoreId must be a store id.' }).optional(),
   loyalty: z.enum(['enrolled', 'not_enrolled'], { error: 'loyalty must be enrolled or not_enrolled.' }).optional(),
