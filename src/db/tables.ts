@@ -248,7 +248,8 @@ export type PersonaSearchTable = {
   age_gate_passed: boolean;
   favorite_store_id: string | null;
   full_name: string;
-  email: string | null;
+  /** Name and email, lower-cased, a line break between (persona_search_text, migration 0015). */
+  search_text: string;
   phone: string | null;
 };
 

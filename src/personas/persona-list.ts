@@ -104,10 +104,18 @@ function filterConditions(table: 'p' | 's', query: ListFilters): RawBuilder<SqlB
   return conditions;
 }
 
-/** Name or email containing the search, or the phone containing its digits when it looks like a phone number. */
+/**
+ * Name or email containing the search, or the phone containing its digits when it looks like a phone
+ * number. On persona_search, name and email are one lower-cased search_text with one trigram index
+ * (migration 0015), matched with LIKE: the same rows as ILIKE on each, for one index read and no
+ * lower-casing per row.
+ */
 function searchCondition(table: 'p' | 's', search: string): RawBuilder<SqlBool> {
   const pattern = `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-  const options = [sql<SqlBool>`${sql.ref(`${table}.full_name`)} ILIKE ${pattern}`, sql<SqlBool>`${sql.ref(`${table}.email`)} ILIKE ${pattern}`];
+  const options =
+    table === 's'
+      ? [sql<SqlBool>`s.search_text LIKE lower(${pattern})`]
+      : [sql<SqlBool>`p.full_name ILIKE ${pattern}`, sql<SqlBool>`p.email ILIKE ${pattern}`];
   const digits = phoneDigits(search);
   if (digits) options.push(sql<SqlBool>`${sql.ref(`${table}.phone`)} LIKE ${`%${digits}%`}`);
   return sql<SqlBool>`(${sql.join(options, sql` OR `)})`;

@@ -44,8 +44,8 @@ async function searchRowsOutOfStep(): Promise<unknown[]> {
     SELECT p.id AS persona, s.persona_id AS search_row FROM personas p
     FULL JOIN persona_search s ON s.persona_id = p.id
     WHERE (p.id, p.company_id, CASE WHEN p.archived_at IS NULL THEN 'live' WHEN p.merged_into IS NULL THEN 'archived' ELSE 'merged' END,
-        p.sourced_from, p.age_gate_passed, p.favorite_store_id, p.full_name, p.email, p.phone)
-      IS DISTINCT FROM (s.persona_id, s.company_id, s.list, s.sourced_from, s.age_gate_passed, s.favorite_store_id, s.full_name, s.email, s.phone)`.execute(database.db);
+        p.sourced_from, p.age_gate_passed, p.favorite_store_id, p.full_name, lower(p.full_name || E'\n' || coalesce(p.email, '')), p.phone)
+      IS DISTINCT FROM (s.persona_id, s.company_id, s.list, s.sourced_from, s.age_gate_passed, s.favorite_store_id, s.full_name, s.search_text, s.phone)`.execute(database.db);
   return result.rows;
 }
 
@@ -129,16 +129,35 @@ test('personas written by hand get their search rows too, and lose them with the
   assert.equal((await database.db.selectFrom('persona_search').select('persona_id').where('company_id', '=', other.companyId).execute()).length, 0);
 });
 
-test('migration 0014 copies the personas already there', async () => {
-  const migration = listMigrations().find((candidate) => candidate.id === 14)!;
+test('a search finds a name or an email in any case, and never a match spanning the two', async () => {
+  const other = await createCompanyWithAdmin(database.db, { companyName: 'Case Shop', name: 'Owner', email: 'owner@case.example.test', password: 'long password 1' });
+  await database.db.insertInto('personas').values({ company_id: other.companyId, first_name: 'Ann', last_name: 'Lee', email: 'Zed.Quill@Example.test' }).execute();
+  const names = async (text: string) => {
+    const found = await Promise.all(
+      (['name', 'last_visit'] as const).map(async (sort) => (await listPersonas(database.db, other.companyId, { sort, direction: 'asc', limit: 50, search: text })).personas.map((row) => row.name)),
+    );
+    // Sorted by name, a search is read from persona_search alone; otherwise through the persona rows too.
+    assert.deepEqual(found[0], found[1], `both ways of reading "${text}" agree`);
+    return found[0];
+  };
+  for (const text of ['ann lee', 'ANN', 'zed.quill@example', 'QUILL@EXAMPLE.TEST', 'e.t']) assert.deepEqual(await names(text), ['Ann Lee'], text);
+  for (const text of ['leezed', 'lee zed', 'ann lee zed', 'test ann']) assert.deepEqual(await names(text), [], text);
+  await database.db.deleteFrom('companies').where('id', '=', other.companyId).execute();
+});
+
+test('migrations 0014 and 0015 copy the personas already there', async () => {
+  const [first, second] = [14, 15].map((id) => listMigrations().find((candidate) => candidate.id === id)!);
   // Back to the schema before 0014, with the personas as they are.
   await sql`
     DROP TABLE persona_search; DROP FUNCTION persona_search_insert() CASCADE; DROP FUNCTION persona_search_update() CASCADE;
-    DROP FUNCTION persona_list_of(timestamptz, uuid);
+    DROP FUNCTION persona_list_of(timestamptz, uuid); DROP FUNCTION persona_search_text(text, text);
     CREATE INDEX personas_name_trgm_idx ON personas USING gin (full_name gin_trgm_ops);
     CREATE INDEX personas_email_trgm_idx ON personas USING gin (email gin_trgm_ops);
     CREATE INDEX personas_phone_trgm_idx ON personas USING gin (phone gin_trgm_ops)`.execute(database.db);
-  await database.db.transaction().execute((trx) => sql.raw(migration.sql).execute(trx));
+  for (const migration of [first!, second!]) await database.db.transaction().execute((trx) => sql.raw(migration.sql).execute(trx));
   assert.deepEqual(await searchRowsOutOfStep(), []);
   assert.ok((await database.db.selectFrom('persona_search').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n > 20);
+  // The triggers write the new shape too.
+  await sql`UPDATE personas SET email = 'Moved.' || email WHERE company_id = ${companyId} AND email IS NOT NULL`.execute(database.db);
+  assert.deepEqual(await searchRowsOutOfStep(), []);
 });
