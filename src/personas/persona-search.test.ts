@@ -1,6 +1,6 @@
-// persona_search, the Personas search's own copy of name, email and phone (migration 0014): it
-// follows every persona through the sync's changes, and the sales' updates of totals and points
-// never write it, which is why it exists.
+// persona_search, the Personas search's own copy of name, email and phone (migration 0014; name and
+// email as one lower-cased text since 0015): it follows every persona through the sync's changes,
+// and the sales' updates of totals and points never write it, which is why it exists.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
