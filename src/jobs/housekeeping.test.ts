@@ -42,7 +42,7 @@ test('the housekeeping job runs through the pg-boss queue and removes expired se
     job = await boss.getJobById<object>(HOUSEKEEPING_QUEUE, jobId);
   }
   assert.equal(job?.state, 'completed');
-  assert.deepEqual(job?.output, { expiredSessions: 1, favoriteStoreJobsQueued: 0 });
+  assert.deepEqual(job?.output, { expiredSessions: 1, prunedSyncRuns: 0, favoriteStoreJobsQueued: 0 });
   const left = await database.db.selectFrom('sessions').select('expires_at').execute();
   assert.equal(left.length, 1);
   assert.ok(left[0]!.expires_at > new Date());

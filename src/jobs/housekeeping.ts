@@ -4,14 +4,19 @@ import type { Logger } from '../logger.ts';
 import { deleteExpiredSessions } from '../accounts/sessions.ts';
 import { deleteOldSignInFailures } from '../accounts/sign-in-throttle.ts';
 import { enqueueUnfinishedRefreshes } from '../stores/favorite-store-queue.ts';
+import { pruneSyncRuns } from '../sync/sync-run-retention.ts';
 
 export const HOUSEKEEPING_QUEUE = 'housekeeping';
 
-/** Removes what has expired: sessions past their end and sign-in failures outside the throttle window. */
-export async function runHousekeeping(db: Db): Promise<{ expiredSessions: number }> {
+/**
+ * Removes what has expired: sessions past their end, sign-in failures outside the throttle window,
+ * and sync runs past their retention (sync-run-retention.ts).
+ */
+export async function runHousekeeping(db: Db): Promise<{ expiredSessions: number; prunedSyncRuns: number }> {
   const expiredSessions = await deleteExpiredSessions(db);
   await deleteOldSignInFailures(db);
-  return { expiredSessions };
+  const prunedSyncRuns = await pruneSyncRuns(db);
+  return { expiredSessions, prunedSyncRuns };
 }
 
 export const HOUSEKEEPING_QUEUE_DEFINITION: PgBoss.Queue = { name: HOUSEKEEPING_QUEUE, policy: 'singleton', retryLimit: 2 };
