@@ -29,9 +29,10 @@ import { readPaths } from './scenarios/read-paths.ts';
 import { personasPage } from './scenarios/personas-page.ts';
 import { favoriteStore } from './scenarios/favorite-store.ts';
 import { ledger } from './scenarios/ledger.ts';
+import { schedulerTick } from './scenarios/scheduler-tick.ts';
 
 // Memory before incremental: the company its worker synced saves the incremental scenario a backfill.
-const all: Scenario[] = [backfill, requests, memory, incremental, rateLimited, freshness, readPaths, personasPage, favoriteStore, ledger];
+const all: Scenario[] = [backfill, requests, memory, incremental, rateLimited, freshness, readPaths, personasPage, favoriteStore, ledger, schedulerTick];
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
 const scale = values.scale as Scale;
