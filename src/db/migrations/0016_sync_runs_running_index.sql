@@ -1,4 +1,4 @@
--- The runs still marked running, which the scheduler looks for on every tick (about every 10 s) to
+-- The runs still marked running, which the scheduler looks for on every tick (every few seconds) to
 -- recover the runs of a worker that died (sync-scheduler.ts, recoverInterruptedRuns). Without it
 -- that lookup read the whole table, which gains a row per credential per sync: 1,440 a day for a
 -- store on the 1-minute schedule (docs/performance.md, change 34).
