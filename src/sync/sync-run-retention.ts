@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { RUNS_SHOWN } from './sync-status.ts';
 
 /**
  * How long finished sync runs are kept. A store on the 1-minute schedule adds 1,440 runs a day, most
@@ -7,8 +8,8 @@ import type { Db } from '../db/database.ts';
  * is enough to look back on a problem; the runs the product reads are kept longer (below).
  */
 export const SYNC_RUN_RETENTION_DAYS = 7;
-/** Each credential's newest runs stay whatever their age: the Sync status page lists this many. */
-export const SYNC_RUNS_KEPT_PER_CREDENTIAL = 20;
+/** Each credential's newest runs stay whatever their age: those the Sync status page lists. */
+export const SYNC_RUNS_KEPT_PER_CREDENTIAL = RUNS_SHOWN;
 const DELETE_BATCH = 20_000;
 /**
  * One housekeeping run stops deleting after this long and the next one (10 minutes later) goes on,
@@ -24,8 +25,7 @@ const WORK_LIMIT_MS = 120_000;
  * complete one (the status page's "last synced" and "backfilled", sync-status.ts), and runs still
  * marked running (the scheduler recovers those).
  */
-export async function pruneSyncRuns(db: Db, options: { retentionDays?: number; batch?: number; workLimitMs?: number } = {}): Promise<number> {
-  const retentionDays = options.retentionDays ?? SYNC_RUN_RETENTION_DAYS;
+export async function pruneSyncRuns(db: Db, options: { batch?: number; workLimitMs?: number } = {}): Promise<number> {
   const batch = options.batch ?? DELETE_BATCH;
   const stopAt = Date.now() + (options.workLimitMs ?? WORK_LIMIT_MS);
   let deleted = 0;
@@ -46,7 +46,7 @@ export async function pruneSyncRuns(db: Db, options: { retentionDays?: number; b
       doomed AS (
         SELECT r.id FROM kept k JOIN sync_runs r ON r.credential_id = k.credential_id
         WHERE r.started_at < k.oldest_listed
-          AND r.started_at < now() - make_interval(days => ${retentionDays})
+          AND r.started_at < now() - make_interval(days => ${SYNC_RUN_RETENTION_DAYS})
           AND r.outcome <> 'running'
           AND r.id IS DISTINCT FROM k.last_success
           AND r.id IS DISTINCT FROM k.last_complete

@@ -46,7 +46,8 @@ export type SyncStatus = {
 };
 
 const QUARANTINE_SHOWN = 50;
-const RUNS_SHOWN = 20;
+/** The newest runs the status lists; housekeeping never deletes these (sync-run-retention.ts). */
+export const RUNS_SHOWN = 20;
 
 /** The status of a credential of this company, or undefined when it is not this company's. */
 export async function getSyncStatus(db: Db, companyId: string, provider: string, credentialId: string): Promise<SyncStatus | undefined> {
